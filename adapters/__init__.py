@@ -1,0 +1,1 @@
+"""The adapter SDK department teams import, and one package per department."""

@@ -1,0 +1,184 @@
+"""Start, stop and inspect the local single-node KRaft broker; idempotent in both directions."""
+
+from __future__ import annotations
+
+import base64
+import os
+import signal
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from deploy.broker.config import server_properties
+from deploy.broker.errors import BrokerError
+from deploy.broker.jars import fetch_jars, require_tool
+from deploy.broker.layout import BrokerLayout
+from deploy.broker.probe import broker_answers, port_is_free
+from topology.settings import Settings
+
+_STOP_GRACE_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class BrokerStatus:
+    """What `onething broker status` reports."""
+
+    running: bool
+    pid: int | None
+    bootstrap: str
+    answers: bool
+
+
+@dataclass(frozen=True)
+class StartReport:
+    """What a start did: whether it was already running, downloaded jars, and how long."""
+
+    already_running: bool
+    downloaded: bool
+    seconds: float
+    bootstrap: str
+
+
+class Broker:
+    """The project's own Kafka broker process, described by settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.layout = BrokerLayout(settings.state_dir.resolve(), settings.kafka_version)
+        self.bootstrap = f"127.0.0.1:{settings.broker_port}"
+
+    def pid(self) -> int | None:
+        """The pid of our running broker JVM, or None (stale pid files are ignored)."""
+        try:
+            pid = int(self.layout.pid_file.read_text(encoding="utf-8").strip())
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except (OSError, ValueError):
+            return None
+        return pid if "kafka.Kafka" in cmdline and str(self.layout.config) in cmdline else None
+
+    def status(self) -> BrokerStatus:
+        pid = self.pid()
+        answers = pid is not None and broker_answers(self.bootstrap)
+        return BrokerStatus(pid is not None, pid, self.bootstrap, answers)
+
+    def start(self) -> StartReport:
+        """Fetch jars if needed, format storage once, start the JVM and wait until it answers."""
+        began = time.monotonic()
+        if self.pid() is not None:
+            self._wait_until_ready(began)
+            return StartReport(True, False, time.monotonic() - began, self.bootstrap)
+        downloaded = fetch_jars(self.layout)
+        self._check_ports()
+        self._write_config()
+        self._format_storage()
+        process = self._launch()
+        self.layout.pid_file.write_text(str(process.pid), encoding="utf-8")
+        self._wait_until_ready(began, process)
+        return StartReport(False, downloaded, time.monotonic() - began, self.bootstrap)
+
+    def stop(self) -> bool:
+        """Stop the broker and wait for its JVM to exit; False when none was running."""
+        pid = self.pid()
+        if pid is None:
+            self.layout.pid_file.unlink(missing_ok=True)
+            return False
+        os.killpg(pid, signal.SIGTERM)
+        deadline = time.monotonic() + _STOP_GRACE_SECONDS
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if _alive(pid):
+            os.killpg(pid, signal.SIGKILL)
+            while _alive(pid):
+                time.sleep(0.05)
+        self.layout.pid_file.unlink(missing_ok=True)
+        return True
+
+    def logs(self, lines: int = 50) -> str:
+        return self.layout.tail(lines)
+
+    def _check_ports(self) -> None:
+        for name, port in (
+            ("ONETHING_BROKER_PORT", self.settings.broker_port),
+            ("ONETHING_CONTROLLER_PORT", self.settings.resolved_controller_port),
+        ):
+            if not port_is_free(port):
+                raise BrokerError(
+                    f"port {port} on 127.0.0.1 is already in use by another process",
+                    f"stop that process or set {name} to a free port",
+                )
+
+    def _write_config(self) -> None:
+        self.layout.logs.mkdir(parents=True, exist_ok=True)
+        self.layout.data.mkdir(parents=True, exist_ok=True)
+        text = server_properties(
+            self.layout, self.settings.broker_port, self.settings.resolved_controller_port
+        )
+        self.layout.config.write_text(text, encoding="utf-8")
+
+    def _java(self, main: str, *args: str, heap: str = "256m") -> list[str]:
+        return [
+            require_tool("java", "openjdk-17-jre-headless"),
+            f"-Xms{heap}", f"-Xmx{heap}", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+            "-Djava.awt.headless=true",
+            f"-Dlog4j2.configurationFile={self.layout.log4j_config}",
+            f"-Dkafka.logs.dir={self.layout.logs}",
+            "-cp", f"{self.layout.jars}/*", main, *args,
+        ]  # fmt: skip
+
+    def _format_storage(self) -> None:
+        if (self.layout.data / "meta.properties").exists():
+            return
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        cmd = self._java(
+            "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(self.layout.config)
+        )
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise BrokerError(
+                "formatting KRaft storage failed",
+                f"remove {self.layout.data} and start again",
+                detail=(done.stdout + done.stderr)[-4000:],
+            )
+
+    def _launch(self) -> subprocess.Popen[bytes]:
+        cmd = self._java("kafka.Kafka", str(self.layout.config), heap=self.settings.broker_heap)
+        with self.layout.console_log.open("ab") as console:
+            return subprocess.Popen(
+                cmd, stdout=console, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True, cwd=self.layout.home,
+            )  # fmt: skip
+
+    def _wait_until_ready(self, began: float, process: subprocess.Popen[bytes] | None = None) -> None:
+        deadline = began + self.settings.broker_start_timeout
+        while time.monotonic() < deadline:
+            if process is not None and process.poll() is not None:
+                self.layout.pid_file.unlink(missing_ok=True)
+                raise BrokerError(
+                    f"the broker JVM exited with code {process.returncode} while starting",
+                    f"read the log tail below or `onething broker logs`; state is in {self.layout.home}",
+                    detail=self.layout.tail(),
+                )
+            if broker_answers(self.bootstrap, timeout=2.0):
+                return
+            time.sleep(0.2)
+        raise BrokerError(
+            f"the broker did not answer a metadata request on {self.bootstrap} "
+            f"within {self.settings.broker_start_timeout:.0f}s",
+            "read the log tail below, or raise ONETHING_BROKER_START_TIMEOUT",
+            detail=self.layout.tail(),
+        )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie child of ours is dead for our purposes.
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").split()[2]
+    except OSError:
+        return False
+    return state != "Z"

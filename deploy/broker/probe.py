@@ -1,0 +1,56 @@
+"""Is a Kafka broker answering? One metadata request through aiokafka, bounded in time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+from collections.abc import Iterator
+
+from aiokafka.admin import AIOKafkaAdminClient
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """True when nothing listens on host:port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+async def answers_metadata(bootstrap: str, timeout: float = 3.0) -> bool:
+    """True when the broker at ``bootstrap`` answers a metadata request within ``timeout``."""
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000)
+    )
+    try:
+        await asyncio.wait_for(admin.start(), timeout)
+        await asyncio.wait_for(admin.list_topics(), timeout)
+    except (TimeoutError, OSError, Exception):  # noqa: BLE001 - any failure means "not yet"
+        return False
+    finally:
+        with contextlib.suppress(Exception):
+            await admin.close()
+    return True
+
+
+def broker_answers(bootstrap: str, timeout: float = 3.0) -> bool:
+    """Synchronous form of :func:`answers_metadata`, for the CLI and sync fixtures."""
+    with _quiet("aiokafka"):
+        return asyncio.run(answers_metadata(bootstrap, timeout))
+
+
+@contextlib.contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    """Polling a broker that is still starting makes aiokafka log every refused connection."""
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

@@ -1,0 +1,34 @@
+"""`onething`: the composition root. Each command group lives in its own module."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from deploy.broker import BrokerError
+from deploy.broker_cli import broker_app
+from deploy.demo_cli import register_demo
+
+app = typer.Typer(
+    name="onething",
+    help="onething: one application, every department, one certificate (一件事一次办).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(broker_app, name="broker")
+register_demo(app)
+
+_err = Console(stderr=True)
+
+
+def main() -> None:
+    """Console-script entry: run the CLI, turning known errors into one-line causes and fixes."""
+    try:
+        app()
+    except BrokerError as error:
+        _err.print(f"[bold red]error:[/] {error.cause}.\n[bold]fix:[/] {error.fix}")
+        if error.detail:
+            _err.print(error.detail, markup=False, highlight=False)
+        sys.exit(1)

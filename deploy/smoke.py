@@ -1,0 +1,64 @@
+"""A smoke round trip through the real broker: create a topic, produce, consume, compare."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+
+@dataclass(frozen=True)
+class SmokeReport:
+    topic: str
+    sent: int
+    received: int
+    seconds: float
+
+
+async def round_trip(bootstrap: str, count: int = 100, timeout: float = 30.0) -> SmokeReport:
+    """Produce ``count`` records with acks=all and read every one back."""
+    topic = f"onething.smoke.{uuid.uuid4().hex[:8]}"
+    began = time.monotonic()
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
+        sent = await _produce(bootstrap, topic, count)
+        received = await _consume(bootstrap, topic, sent, timeout)
+        await admin.delete_topics([topic])
+    finally:
+        await admin.close()
+    return SmokeReport(topic, len(sent), len(received & sent), time.monotonic() - began)
+
+
+async def _produce(bootstrap: str, topic: str, count: int) -> set[bytes]:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    await producer.start()
+    try:
+        values = {f"smoke-{i}".encode() for i in range(count)}
+        for value in values:
+            await producer.send(topic, value, key=value[-1:])
+        await producer.flush()
+    finally:
+        await producer.stop()
+    return values
+
+
+async def _consume(bootstrap: str, topic: str, expected: set[bytes], timeout: float) -> set[bytes]:
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+        group_id=f"{topic}.reader", enable_auto_commit=False,
+    )  # fmt: skip
+    await consumer.start()
+    seen: set[bytes] = set()
+    deadline = time.monotonic() + timeout
+    try:
+        while not expected <= seen and time.monotonic() < deadline:
+            batches = await consumer.getmany(timeout_ms=500)
+            seen.update(r.value for records in batches.values() for r in records if r.value)
+    finally:
+        await consumer.stop()
+    return seen

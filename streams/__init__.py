@@ -1,0 +1,1 @@
+"""Faust stream processors that run the life of a case on Kafka."""

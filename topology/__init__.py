@@ -1,0 +1,1 @@
+"""The bus described as data: catalogue, contracts, topics, settings. Pure; no network I/O."""

@@ -1,0 +1,80 @@
+"""structlog set-up, configured once per process, with personal data masked before output."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import MutableMapping
+from typing import Any
+
+import structlog
+
+from topology.settings import Settings, get_settings
+
+_CITIZEN_ID = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+_PII_KEYS = frozenset(
+    {"name", "applicant_name", "citizen_id", "id_number", "phone", "mobile", "address"}
+)
+_configured = False
+
+
+def mask_text(text: str) -> str:
+    """Mask resident ID numbers and mobile phone numbers inside free text."""
+    text = _CITIZEN_ID.sub(r"\1********\2", text)
+    return _PHONE.sub(r"\1****\2", text)
+
+
+def mask_value(key: str, value: Any) -> Any:
+    """Mask one log value: known personal-data keys fully, anything else by pattern."""
+    if key in _PII_KEYS and value is not None:
+        return "***"
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {k: mask_value(str(k), v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_value(key, v) for v in value]
+    return value
+
+
+def mask_personal_data(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """structlog processor: no personal data leaves the process in clear."""
+    for key, value in list(event_dict.items()):
+        event_dict[key] = mask_value(key, value)
+    return event_dict
+
+
+def configure_logging(settings: Settings | None = None, *, force: bool = False) -> None:
+    """Configure structlog and stdlib logging once: JSON when not a TTY, console otherwise."""
+    global _configured  # noqa: PLW0603 - configuration is process-wide by nature
+    if _configured and not force:
+        return
+    settings = settings or get_settings()
+    level = logging.getLevelNamesMapping().get(settings.log_level.upper(), logging.INFO)
+    as_json = settings.log_format == "json" or (
+        settings.log_format == "auto" and not sys.stderr.isatty()
+    )
+    renderer: Any = (
+        structlog.processors.JSONRenderer(ensure_ascii=False)
+        if as_json
+        else structlog.dev.ConsoleRenderer()
+    )
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            mask_personal_data,
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(level),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=True,
+    )
+    logging.basicConfig(level=max(level, logging.WARNING), stream=sys.stderr, force=force)
+    _configured = True

@@ -1,0 +1,48 @@
+"""One settings object for every process, read from ``ONETHING_*`` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Deployment settings. Every field maps to ``ONETHING_<FIELD>`` (upper case)."""
+
+    model_config = SettingsConfigDict(env_prefix="ONETHING_", frozen=True, extra="ignore")
+
+    kafka_bootstrap: str = Field(
+        default="127.0.0.1:9092",
+        description="Kafka bootstrap servers, host:port[,host:port].",
+    )
+    kafka_version: str = Field(default="4.3.1", description="Apache Kafka version to run locally.")
+    broker_port: int = Field(default=9092, ge=1024, le=65535, description="Local broker port.")
+    controller_port: int = Field(
+        default=0, ge=0, le=65535, description="KRaft controller port; 0 means broker_port + 1."
+    )
+    broker_heap: str = Field(default="1g", description="Local broker JVM heap (-Xmx/-Xms).")
+    broker_start_timeout: float = Field(
+        default=60.0, gt=0, description="Seconds to wait for the local broker to answer."
+    )
+    state_dir: Path = Field(
+        default=Path(".onething"),
+        description="Where the launcher keeps jars, broker data, logs and the pid file.",
+    )
+    region: str = Field(default="national", description="Catalogue region this deployment serves.")
+    log_format: str = Field(
+        default="auto", pattern="^(auto|json|console)$", description="auto: JSON unless a TTY."
+    )
+    log_level: str = Field(default="info", description="structlog/stdlib level name.")
+
+    @property
+    def resolved_controller_port(self) -> int:
+        return self.controller_port or self.broker_port + 1
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()
