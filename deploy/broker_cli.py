@@ -24,7 +24,8 @@ def fetch() -> None:
     downloaded = fetch_jars(broker.layout)
     size = jars_size(broker.layout) / 1e6
     verb = "downloaded" if downloaded else "cached"
-    _out.print(f"Kafka {broker.layout.kafka_version} jars {verb}: {size:.1f} MB in {broker.layout.jars}")
+    version, where = broker.layout.kafka_version, broker.layout.jars
+    _out.print(f"Kafka {version} jars {verb}: {size:.1f} MB in {where}")
 
 
 @broker_app.command()

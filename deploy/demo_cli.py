@@ -26,7 +26,8 @@ def demo(
     configure_logging()
     broker = Broker(get_settings())
     report = broker.start()
-    _out.print(f"broker on {report.bootstrap} ({'reused' if report.already_running else 'started'})")
+    how = "reused" if report.already_running else "started"
+    _out.print(f"broker on {report.bootstrap} ({how})")
     try:
         smoke = asyncio.run(round_trip(report.bootstrap))
         _out.print(

@@ -18,7 +18,7 @@ class SmokeReport:
     seconds: float
 
 
-async def round_trip(bootstrap: str, count: int = 100, timeout: float = 30.0) -> SmokeReport:
+async def round_trip(bootstrap: str, count: int = 100, wait_s: float = 30.0) -> SmokeReport:
     """Produce ``count`` records with acks=all and read every one back."""
     topic = f"onething.smoke.{uuid.uuid4().hex[:8]}"
     began = time.monotonic()
@@ -27,7 +27,7 @@ async def round_trip(bootstrap: str, count: int = 100, timeout: float = 30.0) ->
     try:
         await admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
         sent = await _produce(bootstrap, topic, count)
-        received = await _consume(bootstrap, topic, sent, timeout)
+        received = await _consume(bootstrap, topic, sent, wait_s)
         await admin.delete_topics([topic])
     finally:
         await admin.close()
@@ -47,14 +47,14 @@ async def _produce(bootstrap: str, topic: str, count: int) -> set[bytes]:
     return values
 
 
-async def _consume(bootstrap: str, topic: str, expected: set[bytes], timeout: float) -> set[bytes]:
+async def _consume(bootstrap: str, topic: str, expected: set[bytes], wait_s: float) -> set[bytes]:
     consumer = AIOKafkaConsumer(
         topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
         group_id=f"{topic}.reader", enable_auto_commit=False,
     )  # fmt: skip
     await consumer.start()
     seen: set[bytes] = set()
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + wait_s
     try:
         while not expected <= seen and time.monotonic() < deadline:
             batches = await consumer.getmany(timeout_ms=500)

@@ -50,7 +50,7 @@ def mask_personal_data(
 
 def configure_logging(settings: Settings | None = None, *, force: bool = False) -> None:
     """Configure structlog and stdlib logging once: JSON when not a TTY, console otherwise."""
-    global _configured  # noqa: PLW0603 - configuration is process-wide by nature
+    global _configured
     if _configured and not force:
         return
     settings = settings or get_settings()

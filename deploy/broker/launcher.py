@@ -150,14 +150,17 @@ class Broker:
                 start_new_session=True, cwd=self.layout.home,
             )  # fmt: skip
 
-    def _wait_until_ready(self, began: float, process: subprocess.Popen[bytes] | None = None) -> None:
+    def _wait_until_ready(
+        self, began: float, process: subprocess.Popen[bytes] | None = None
+    ) -> None:
         deadline = began + self.settings.broker_start_timeout
         while time.monotonic() < deadline:
             if process is not None and process.poll() is not None:
                 self.layout.pid_file.unlink(missing_ok=True)
                 raise BrokerError(
                     f"the broker JVM exited with code {process.returncode} while starting",
-                    f"read the log tail below or `onething broker logs`; state is in {self.layout.home}",
+                    "read the log tail below or `onething broker logs`; "
+                    f"state is in {self.layout.home}",
                     detail=self.layout.tail(),
                 )
             if broker_answers(self.bootstrap, timeout=2.0):

@@ -22,14 +22,14 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     return True
 
 
-async def answers_metadata(bootstrap: str, timeout: float = 3.0) -> bool:
-    """True when the broker at ``bootstrap`` answers a metadata request within ``timeout``."""
+async def answers_metadata(bootstrap: str, wait_s: float = 3.0) -> bool:
+    """True when the broker at ``bootstrap`` answers a metadata request within ``wait_s``."""
     admin = AIOKafkaAdminClient(
-        bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000)
+        bootstrap_servers=bootstrap, request_timeout_ms=int(wait_s * 1000)
     )
     try:
-        await asyncio.wait_for(admin.start(), timeout)
-        await asyncio.wait_for(admin.list_topics(), timeout)
+        await asyncio.wait_for(admin.start(), wait_s)
+        await asyncio.wait_for(admin.list_topics(), wait_s)
     except (TimeoutError, OSError, Exception):  # noqa: BLE001 - any failure means "not yet"
         return False
     finally:

@@ -1,0 +1,56 @@
+"""Where the tests' real Kafka broker comes from: env, testcontainers, or our own launcher."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+
+from deploy.broker import Broker
+from topology.settings import Settings
+
+
+def docker_engine_answers() -> bool:
+    """True when a Docker engine answers a ping (the docker client alone is not enough)."""
+    try:
+        import docker
+
+        client = docker.from_env(timeout=3)
+        return bool(client.ping())
+    except Exception:  # noqa: BLE001 - no engine, no socket, no permission: all mean "no"
+        return False
+
+
+@contextlib.contextmanager
+def testcontainers_kafka() -> Iterator[str]:
+    """A KRaft Kafka in a container, for machines that have a Docker engine."""
+    from testcontainers.kafka import KafkaContainer
+
+    with KafkaContainer("apache/kafka:4.1.1").with_kraft() as kafka:
+        yield kafka.get_bootstrap_server()
+
+
+@contextlib.contextmanager
+def launcher_kafka(settings: Settings) -> Iterator[str]:
+    """The project's own broker; stopped afterwards only if this session started it."""
+    broker = Broker(settings)
+    report = broker.start()
+    try:
+        yield report.bootstrap
+    finally:
+        if not report.already_running:
+            broker.stop()
+
+
+@contextlib.contextmanager
+def real_kafka(settings: Settings) -> Iterator[str]:
+    """Bootstrap servers of a real broker: ONETHING_KAFKA_BOOTSTRAP, a container, or ours."""
+    explicit = os.environ.get("ONETHING_KAFKA_BOOTSTRAP")
+    if explicit:
+        yield explicit
+    elif os.environ.get("ONETHING_TEST_DOCKER", "auto") != "never" and docker_engine_answers():
+        with testcontainers_kafka() as bootstrap:
+            yield bootstrap
+    else:
+        with launcher_kafka(settings) as bootstrap:
+            yield bootstrap
