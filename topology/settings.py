@@ -31,6 +31,15 @@ class Settings(BaseSettings):
         default=Path(".onething"),
         description="Where the launcher keeps jars, broker data, logs and the pid file.",
     )
+    partitions: int = Field(
+        default=4, ge=1, le=256, description="Partitions of every case-keyed topic."
+    )
+    replication_factor: int = Field(default=1, ge=1, description="Replicas of every topic.")
+    topic_prefix: str = Field(
+        default="onething",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        description="Prefix of every topic and consumer group of this bus.",
+    )
     region: str = Field(default="national", description="Catalogue region this deployment serves.")
     log_format: str = Field(
         default="auto", pattern="^(auto|json|console)$", description="auto: JSON unless a TTY."

@@ -1,0 +1,115 @@
+"""Compare the declared topics with a live broker, and apply the difference idempotently."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiokafka.admin import AIOKafkaAdminClient, NewPartitions, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+
+from topology.topics import TopicSpec
+
+
+@dataclass(frozen=True)
+class TopicChange:
+    """One line of the plan: what would change on one topic, and why."""
+
+    topic: str
+    action: str  # create | add-partitions | alter-config | impossible
+    detail: str
+    spec: TopicSpec
+    config_diff: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LiveTopic:
+    partitions: int
+    config: dict[str, str]
+
+
+async def describe_live(admin: AIOKafkaAdminClient, names: Sequence[str]) -> dict[str, LiveTopic]:
+    """Partitions and configs of those of ``names`` that exist on the broker."""
+    existing = set(await admin.list_topics()) & set(names)
+    if not existing:
+        return {}
+    meta = await admin.describe_topics(sorted(existing))
+    partitions = {t["topic"]: len(t["partitions"]) for t in meta if t["error_code"] == 0}
+    resources = [ConfigResource(ConfigResourceType.TOPIC, name) for name in sorted(partitions)]
+    configs: dict[str, dict[str, str]] = {}
+    for response in await admin.describe_configs(resources):
+        for resource in response.resources:
+            configs[resource[3]] = {entry[0]: entry[1] for entry in resource[4]}
+    return {name: LiveTopic(count, configs.get(name, {})) for name, count in partitions.items()}
+
+
+def plan(specs: Sequence[TopicSpec], live: dict[str, LiveTopic]) -> list[TopicChange]:
+    """What ``apply`` would do: nothing for topics that already match their declaration."""
+    changes: list[TopicChange] = []
+    for spec in specs:
+        current = live.get(spec.name)
+        if current is None:
+            changes.append(TopicChange(spec.name, "create", f"{spec.partitions} partitions", spec))
+            continue
+        if current.partitions < spec.partitions:
+            detail = f"partitions {current.partitions} -> {spec.partitions}"
+            changes.append(TopicChange(spec.name, "add-partitions", detail, spec))
+        elif current.partitions > spec.partitions:
+            detail = (
+                f"has {current.partitions} partitions, declared {spec.partitions}: Kafka cannot "
+                "remove partitions; recreate the topic or raise ONETHING_PARTITIONS"
+            )
+            changes.append(TopicChange(spec.name, "impossible", detail, spec))
+        diff = {
+            key: (current.config.get(key), value)
+            for key, value in spec.config.items()
+            if current.config.get(key) != value
+        }
+        if diff:
+            detail = ", ".join(f"{k}: {old} -> {new}" for k, (old, new) in sorted(diff.items()))
+            changes.append(TopicChange(spec.name, "alter-config", detail, spec, diff))
+    return changes
+
+
+async def apply(admin: AIOKafkaAdminClient, changes: Sequence[TopicChange]) -> list[TopicChange]:
+    """Carry out a plan; impossible changes are returned, not attempted."""
+    creates = [c.spec for c in changes if c.action == "create"]
+    if creates:
+        await admin.create_topics([_new_topic(spec) for spec in creates])
+        await wait_visible(admin, [spec.name for spec in creates])
+    grow = {
+        c.topic: NewPartitions(c.spec.partitions) for c in changes if c.action == "add-partitions"
+    }
+    if grow:
+        await admin.create_partitions(grow)
+    alters = [
+        ConfigResource(ConfigResourceType.TOPIC, c.topic, dict(c.spec.config))
+        for c in changes
+        if c.action == "alter-config"
+    ]
+    if alters:
+        await admin.alter_configs(alters)
+    return [c for c in changes if c.action == "impossible"]
+
+
+async def wait_visible(
+    admin: AIOKafkaAdminClient, names: Sequence[str], within_s: float = 15.0
+) -> None:
+    """Wait until the broker's metadata lists every one of ``names`` (creation is async)."""
+    deadline = time.monotonic() + within_s
+    missing = set(names)
+    while missing:
+        missing -= set(await admin.list_topics())
+        if missing and time.monotonic() > deadline:
+            raise TimeoutError(f"topics not visible after {within_s:g}s: {sorted(missing)}")
+        if missing:
+            await asyncio.sleep(0.1)
+
+
+def _new_topic(spec: TopicSpec) -> Any:
+    return NewTopic(
+        spec.name, spec.partitions, spec.replication_factor, topic_configs=dict(spec.config)
+    )

@@ -1,0 +1,100 @@
+"""`onething topics list|plan|apply`: the declared topics against a live broker."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import typer
+from aiokafka.admin import AIOKafkaAdminClient
+from rich.console import Console
+from rich.table import Table
+
+from deploy.topics_admin import TopicChange, apply, describe_live, plan
+from topology.catalog import load_catalog
+from topology.settings import Settings, get_settings
+from topology.topics import Topics, TopicSpec
+
+topics_app = typer.Typer(help="Declared Kafka topics: list them, diff them, apply them.")
+_out = Console()
+
+BOOTSTRAP = typer.Option(None, "--bootstrap", help="Brokers; default ONETHING_KAFKA_BOOTSTRAP.")
+
+
+def declared_topics(settings: Settings) -> list[TopicSpec]:
+    """Every topic of the bus for the deployment's region."""
+    catalog = load_catalog(settings.region)
+    return Topics(settings.topic_prefix).all(
+        catalog.departments,
+        partitions=settings.partitions,
+        replication_factor=settings.replication_factor,
+    )
+
+
+async def plan_and_apply(bootstrap: str, settings: Settings, *, dry_run: bool) -> list[TopicChange]:
+    """The plan against the live broker, applied unless ``dry_run``; returns the plan."""
+    specs = declared_topics(settings)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        changes = plan(specs, await describe_live(admin, [s.name for s in specs]))
+        if not dry_run:
+            await apply(admin, changes)
+    finally:
+        await admin.close()
+    return changes
+
+
+@topics_app.command("list")
+def list_topics(as_json: bool = typer.Option(False, "--json", help="JSON output.")) -> None:
+    """The declared topics, with partitions and configs."""
+    specs = declared_topics(get_settings())
+    if as_json:
+        rows = [
+            {"name": s.name, "partitions": s.partitions, "config": dict(s.config), "doc": s.doc}
+            for s in specs
+        ]
+        _out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table("topic", "partitions", "cleanup", "retention (days)", "what")
+    for spec in specs:
+        days = int(spec.config.get("retention.ms", "0")) // 86_400_000 or "-"
+        table.add_row(
+            spec.name, str(spec.partitions), spec.config["cleanup.policy"], str(days), spec.doc
+        )
+    _out.print(table)
+
+
+@topics_app.command("plan")
+def plan_cmd(bootstrap: str | None = BOOTSTRAP) -> None:
+    """What `apply` would change on the live broker."""
+    settings = get_settings()
+    changes = asyncio.run(
+        plan_and_apply(bootstrap or settings.kafka_bootstrap, settings, dry_run=True)
+    )
+    _print(changes, "would")
+
+
+@topics_app.command("apply")
+def apply_cmd(bootstrap: str | None = BOOTSTRAP) -> None:
+    """Create or update the declared topics; a second run changes nothing."""
+    settings = get_settings()
+    changes = asyncio.run(
+        plan_and_apply(bootstrap or settings.kafka_bootstrap, settings, dry_run=False)
+    )
+    _print(changes, "did")
+    if any(c.action == "impossible" for c in changes):
+        raise typer.Exit(1)
+
+
+def _print(changes: list[TopicChange], verb: str) -> None:
+    if not changes:
+        _out.print("topics up to date: nothing to change")
+        return
+    table = Table(
+        "topic", "action", "detail", title=f"onething {verb} change {len(changes)} topic(s)"
+    )
+    for change in changes:
+        style = "red" if change.action == "impossible" else ""
+        table.add_row(change.topic, change.action, change.detail, style=style)
+    _out.print(table)

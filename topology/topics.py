@@ -1,0 +1,192 @@
+"""Every Kafka topic of the bus, named and configured here and nowhere else.
+
+Department topics share the prefix ``<prefix>.dept.<department>.`` so a prefixed ACL fences
+each department to its own tasks and results. Every topic the bus consumes has a ``.dlq``
+companion; department task topics also have ``.retry.N`` companions with growing delays.
+All case-keyed topics share one partition count so Faust tables (keyed by case id) are
+co-partitioned with the topics that feed them. The prefix (``ONETHING_TOPIC_PREFIX``) lets
+several buses, or several tests, share one cluster without sharing a topic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+VERSION = "v1"
+DAY_MS = 24 * 3600 * 1000
+RETRY_DELAYS_S = (1.0, 10.0, 60.0)
+
+# Lifecycle topics: attribute -> (suffix, doc, compacted, retention days).
+_LIFECYCLE: dict[str, tuple[str, str, bool, int]] = {
+    "applications": ("case.applications", "ApplicationSubmitted: one merged application per "
+                     "case (一表申请)", False, 30),
+    "applicant": ("case.applicant", "what the applicant sends after submitting: supplements, "
+                  "materials, withdrawal", False, 30),
+    "case_events": ("case.events", "the case's facts: accepted/refused, supplement requests, "
+                    "commitments, deadlines", False, 30),
+    "completions": ("bundle.completions", "bundle completed / rejected / withdrawn: what "
+                    "e-certificate services subscribe to (一端出件)", False, 90),
+    "certificates": ("certificates", "certificate issued / revoked, one per (case, type)",
+                     False, 365),
+    "evaluations": ("evaluations", "好差评 ratings, routed to the lead department", False, 365),
+}  # fmt: skip
+
+# Which lifecycle topic carries which event type (Avro record name).
+EVENT_TOPICS: dict[str, str] = {
+    "ApplicationSubmitted": "applications",
+    "SupplementProvided": "applicant",
+    "CommitmentFulfilled": "applicant",
+    "BundleWithdrawalRequested": "applicant",
+    "EvaluationSubmitted": "evaluations",
+    "ApplicationAccepted": "case_events",
+    "ApplicationRefused": "case_events",
+    "SupplementRequested": "case_events",
+    "CommitmentAccepted": "case_events",
+    "CommitmentOverdue": "case_events",
+    "DeadlineReached": "case_events",
+    "BundleCompleted": "completions",
+    "BundleRejected": "completions",
+    "BundleWithdrawn": "completions",
+    "CertificateIssued": "certificates",
+    "CertificateRevoked": "certificates",
+}
+# Department-bound event types -> which of the department's topics carries them.
+DEPARTMENT_EVENTS: dict[str, str] = {
+    "ItemTaskDispatched": "tasks",
+    "ItemTaskCancelled": "tasks",
+    "ItemStatusReported": "results",
+}
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    """One topic: name, partitions, replication and the configs that matter."""
+
+    name: str
+    partitions: int
+    replication_factor: int
+    config: Mapping[str, str] = field(default_factory=dict)
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class DepartmentTopics:
+    """The topics one department's adapter reads and writes."""
+
+    department: str
+    prefix: str
+    tasks: str
+    results: str
+    retries: tuple[str, ...]
+    dlq: str
+
+
+def dlq_of(topic: str) -> str:
+    """The dead-letter companion of a consumed topic."""
+    return topic if topic.endswith(".dlq") else f"{topic}.dlq"
+
+
+@dataclass(frozen=True)
+class Topics:
+    """Topic names under one prefix. Code asks this object; it never spells a topic."""
+
+    prefix: str = "onething"
+
+    def _name(self, suffix: str) -> str:
+        return f"{self.prefix}.{suffix}.{VERSION}"
+
+    @property
+    def applications(self) -> str:
+        return self._name(_LIFECYCLE["applications"][0])
+
+    @property
+    def applicant(self) -> str:
+        return self._name(_LIFECYCLE["applicant"][0])
+
+    @property
+    def case_events(self) -> str:
+        return self._name(_LIFECYCLE["case_events"][0])
+
+    @property
+    def completions(self) -> str:
+        return self._name(_LIFECYCLE["completions"][0])
+
+    @property
+    def certificates(self) -> str:
+        return self._name(_LIFECYCLE["certificates"][0])
+
+    @property
+    def evaluations(self) -> str:
+        return self._name(_LIFECYCLE["evaluations"][0])
+
+    def department_prefix(self, department: str) -> str:
+        """The ACL prefix that fences one department."""
+        return f"{self.prefix}.dept.{department}."
+
+    def department(self, department: str) -> DepartmentTopics:
+        base = self.department_prefix(department)
+        tasks = f"{base}tasks.{VERSION}"
+        return DepartmentTopics(
+            department=department,
+            prefix=base,
+            tasks=tasks,
+            results=f"{base}results.{VERSION}",
+            retries=tuple(f"{tasks}.retry.{n}" for n in range(1, len(RETRY_DELAYS_S) + 1)),
+            dlq=dlq_of(tasks),
+        )
+
+    def for_event(self, event_type: str, department: str | None = None) -> str:
+        """The topic an event of ``event_type`` (Avro record name) is published on."""
+        short = event_type.rsplit(".", 1)[-1]
+        if short in DEPARTMENT_EVENTS:
+            if department is None:
+                raise ValueError(f"{short} is a department event: pass department=")
+            return str(getattr(self.department(department), DEPARTMENT_EVENTS[short]))
+        if short not in EVENT_TOPICS:
+            raise ValueError(f"no topic carries event type {short!r}; add it to EVENT_TOPICS")
+        return str(getattr(self, EVENT_TOPICS[short]))
+
+    def all(
+        self, departments: Iterable[str], *, partitions: int = 4, replication_factor: int = 1
+    ) -> list[TopicSpec]:
+        """Every topic of the bus for these departments, sorted by name."""
+        build = _SpecBuilder(partitions, replication_factor)
+        specs = [
+            build.spec(getattr(self, attr), doc, compacted=compact, days=days)
+            for attr, (_, doc, compact, days) in _LIFECYCLE.items()
+        ]
+        consumed = [self.applications, self.applicant, self.completions, self.evaluations]
+        for department in sorted(set(departments)):
+            topics = self.department(department)
+            consumed += [topics.results]
+            specs += [
+                build.spec(topics.tasks, f"{department}: item tasks"),
+                build.spec(topics.results, f"{department}: item results"),
+                build.dlq(topics.dlq),
+            ]
+            specs += [
+                build.spec(name, f"{department}: retry after {delay:g}s")
+                for name, delay in zip(topics.retries, RETRY_DELAYS_S, strict=True)
+            ]
+        specs += [build.dlq(dlq_of(name)) for name in consumed]
+        return sorted(specs, key=lambda spec: spec.name)
+
+
+@dataclass(frozen=True)
+class _SpecBuilder:
+    partitions: int
+    replication_factor: int
+
+    def spec(self, name: str, doc: str, *, compacted: bool = False, days: int = 7) -> TopicSpec:
+        config = {"min.insync.replicas": str(max(1, self.replication_factor - 1))}
+        if compacted:
+            config["cleanup.policy"] = "compact"
+        else:
+            config |= {"cleanup.policy": "delete", "retention.ms": str(days * DAY_MS)}
+        return TopicSpec(name, self.partitions, self.replication_factor, config, doc)
+
+    def dlq(self, name: str) -> TopicSpec:
+        """Dead letters: one partition (order of failure is the story), kept a month."""
+        spec = self.spec(name, "dead letters, with __connect.errors.* headers", days=30)
+        return TopicSpec(name, 1, spec.replication_factor, spec.config, spec.doc)
