@@ -10,6 +10,7 @@ from rich.console import Console
 from deploy.broker import BrokerError
 from deploy.broker_cli import broker_app
 from deploy.demo_cli import register_demo
+from deploy.schemas_cli import schemas_app
 
 app = typer.Typer(
     name="onething",
@@ -18,6 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(broker_app, name="broker")
+app.add_typer(schemas_app, name="schemas")
 register_demo(app)
 
 _err = Console(stderr=True)

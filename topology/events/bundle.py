@@ -1,0 +1,73 @@
+"""Bundle events: deadlines (办结时限) and how a case ends (办结, 不予办理, 撤回)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from topology.events._base import Code, Event, Timestamp
+from topology.events._parts import ItemResult
+
+
+class DeadlineScope(StrEnum):
+    """Whether a deadline is one item's or the whole bundle's."""
+
+    ITEM = "ITEM"
+    BUNDLE = "BUNDLE"
+
+
+class DeadlineLevel(StrEnum):
+    """How far past its time limit a case is: warned, overdue, escalated (督办)."""
+
+    WARNING = "WARNING"
+    OVERDUE = "OVERDUE"
+    ESCALATED = "ESCALATED"
+
+
+class Requester(StrEnum):
+    """Who asked for a withdrawal."""
+
+    APPLICANT = "APPLICANT"
+    LEAD_DEPARTMENT = "LEAD_DEPARTMENT"
+    SYSTEM = "SYSTEM"
+
+
+class DeadlineReached(Event):
+    """A time limit (办结时限) was approached or passed."""
+
+    scope: DeadlineScope = Field(description="Item or bundle.")
+    item_code: Code | None = Field(default=None, description="The item, when scope is ITEM.")
+    department: Code | None = Field(default=None, description="Its department, for ITEM scope.")
+    level: DeadlineLevel = Field(description="Warning, overdue or escalated (督办).")
+    due_at: Timestamp = Field(description="The time limit concerned.")
+
+
+class BundleCompleted(Event):
+    """Every chosen item is done (办结); results go out together (统一出件), certificates next."""
+
+    bundle_code: Code = Field(description="Catalogue code of the bundle.")
+    results: tuple[ItemResult, ...] = Field(description="Every item's outputs.")
+    certificate_types: tuple[Code, ...] = Field(
+        default=(), description="Certificate types (电子证照) now due for issuance."
+    )
+    partial: bool = Field(
+        default=False, description="True when completed without every item, by consent."
+    )
+
+
+class BundleRejected(Event):
+    """An item was refused, so the bundle cannot be completed (不予办理)."""
+
+    bundle_code: Code = Field(description="Catalogue code of the bundle.")
+    item_code: Code = Field(description="The item that was refused.")
+    department: Code = Field(description="The department that refused it.")
+    reason: str = Field(description="The department's reason.")
+
+
+class BundleWithdrawn(Event):
+    """The case was withdrawn (撤回); open item tasks get cancelled."""
+
+    bundle_code: Code = Field(description="Catalogue code of the bundle.")
+    reason: str = Field(description="Why the case was withdrawn.")
+    requested_by: Requester = Field(description="Who asked for the withdrawal.")

@@ -1,0 +1,48 @@
+"""After completion: e-certificates (电子证照) issued or revoked, and the rating (好差评)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from topology.events._base import Code, Event, Sha256Hex, Timestamp
+
+
+class Rating(StrEnum):
+    """The five levels of 好差评, best first."""
+
+    VERY_SATISFIED = "VERY_SATISFIED"
+    SATISFIED = "SATISFIED"
+    BASICALLY_SATISFIED = "BASICALLY_SATISFIED"
+    DISSATISFIED = "DISSATISFIED"
+    VERY_DISSATISFIED = "VERY_DISSATISFIED"
+
+
+class CertificateIssued(Event):
+    """An e-certificate was issued and signed, once per (case, certificate type)."""
+
+    certificate_type: Code = Field(description="Catalogue code of the certificate type.")
+    certificate_number: str = Field(min_length=1, description="The certificate's number.")
+    holder_ref: Sha256Hex = Field(
+        description="SHA-256 (hex) of the holder's id number; never the clear id."
+    )
+    issued_at: Timestamp = Field(description="When it was issued.")
+    signature: bytes = Field(description="Signature over the certificate payload.")
+    key_id: str = Field(min_length=1, description="Id of the signing key.")
+    payload_digest: Sha256Hex = Field(description="SHA-256 (hex) of the signed payload.")
+
+
+class CertificateRevoked(Event):
+    """An issued e-certificate was revoked (撤销), e.g. after a broken commitment."""
+
+    certificate_number: str = Field(min_length=1, description="The certificate's number.")
+    reason: str = Field(description="Why it was revoked.")
+
+
+class EvaluationSubmitted(Event):
+    """The applicant rated the service once for the whole case (一键评价)."""
+
+    rating: Rating = Field(description="One of the five 好差评 levels.")
+    comment: str | None = Field(default=None, description="Free text, if any.")
+    lead_department: Code = Field(description="The lead department the rating is for.")
