@@ -28,6 +28,7 @@ broker-jars: install
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/onething schemas check
 
 typecheck:
 	$(BIN)/mypy topology streams adapters deploy tests

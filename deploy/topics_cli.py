@@ -25,7 +25,7 @@ def declared_topics(settings: Settings) -> list[TopicSpec]:
     """Every topic of the bus for the deployment's region."""
     catalog = load_catalog(settings.region)
     return Topics(settings.topic_prefix).all(
-        catalog.departments,
+        [department.code for department in catalog.departments],
         partitions=settings.partitions,
         replication_factor=settings.replication_factor,
     )

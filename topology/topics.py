@@ -30,14 +30,16 @@ _LIFECYCLE: dict[str, tuple[str, str, bool, int]] = {
     "certificates": ("certificates", "certificate issued / revoked, one per (case, type)",
                      False, 365),
     "evaluations": ("evaluations", "好差评 ratings, routed to the lead department", False, 365),
+    "timers": ("case.timers", "CaseTimerFired: a case's own wall-clock wake-ups (办结时限)",
+               False, 1),
 }  # fmt: skip
 
 # Which lifecycle topic carries which event type (Avro record name).
 EVENT_TOPICS: dict[str, str] = {
     "ApplicationSubmitted": "applications",
     "SupplementProvided": "applicant",
-    "CommitmentFulfilled": "applicant",
-    "BundleWithdrawalRequested": "applicant",
+    "CommitmentFulfilled": "case_events",
+    "CaseTimerFired": "timers",
     "EvaluationSubmitted": "evaluations",
     "ApplicationAccepted": "case_events",
     "ApplicationRefused": "case_events",
@@ -80,6 +82,8 @@ class DepartmentTopics:
     results: str
     retries: tuple[str, ...]
     dlq: str
+    ledger: str
+    """Compacted: the adapter's durable idempotency record, task attempt -> result."""
 
 
 def dlq_of(topic: str) -> str:
@@ -120,6 +124,10 @@ class Topics:
     def evaluations(self) -> str:
         return self._name(_LIFECYCLE["evaluations"][0])
 
+    @property
+    def timers(self) -> str:
+        return self._name(_LIFECYCLE["timers"][0])
+
     def department_prefix(self, department: str) -> str:
         """The ACL prefix that fences one department."""
         return f"{self.prefix}.dept.{department}."
@@ -134,6 +142,7 @@ class Topics:
             results=f"{base}results.{VERSION}",
             retries=tuple(f"{tasks}.retry.{n}" for n in range(1, len(RETRY_DELAYS_S) + 1)),
             dlq=dlq_of(tasks),
+            ledger=f"{base}ledger.{VERSION}",
         )
 
     def for_event(self, event_type: str, department: str | None = None) -> str:
@@ -156,7 +165,14 @@ class Topics:
             build.spec(getattr(self, attr), doc, compacted=compact, days=days)
             for attr, (_, doc, compact, days) in _LIFECYCLE.items()
         ]
-        consumed = [self.applications, self.applicant, self.completions, self.evaluations]
+        consumed = [
+            self.applications,
+            self.applicant,
+            self.timers,
+            self.completions,
+            self.evaluations,
+            self.case_events,
+        ]
         for department in sorted(set(departments)):
             topics = self.department(department)
             consumed += [topics.results]
@@ -164,6 +180,7 @@ class Topics:
                 build.spec(topics.tasks, f"{department}: item tasks"),
                 build.spec(topics.results, f"{department}: item results"),
                 build.dlq(topics.dlq),
+                build.spec(topics.ledger, f"{department}: idempotency ledger", compacted=True),
             ]
             specs += [
                 build.spec(name, f"{department}: retry after {delay:g}s")

@@ -41,6 +41,10 @@ class WorkCalendar:
     ) -> WorkCalendar:
         return cls(frozenset(holidays), frozenset(extra_workdays), day_seconds)
 
+    def today(self, now: datetime) -> date:
+        """The calendar date in China at ``now``."""
+        return now.astimezone(CHINA_TZ).date()
+
     def is_workday(self, day: date) -> bool:
         if day in self.extra_workdays:
             return True

@@ -22,8 +22,13 @@ def test_department_topics_share_the_acl_prefix():
 def test_every_consumed_topic_has_a_dead_letter_companion():
     topics = Topics("t")
     names = {spec.name for spec in topics.all(["tax", "health"])}
-    for consumed in (topics.applications, topics.applicant, topics.completions,
-                     topics.department("tax").tasks, topics.department("tax").results):
+    for consumed in (
+        topics.applications,
+        topics.applicant,
+        topics.completions,
+        topics.department("tax").tasks,
+        topics.department("tax").results,
+    ):
         assert dlq_of(consumed) in names
 
 
@@ -37,8 +42,15 @@ def test_event_types_route_to_their_topics():
     topics = Topics("p")
     assert topics.for_event("io.onething.events.ApplicationSubmitted") == topics.applications
     assert topics.for_event("ItemStatusReported", "tax") == topics.department("tax").results
-    assert set(EVENT_TOPICS.values()) <= {"applications", "applicant", "case_events",
-                                          "completions", "certificates", "evaluations"}
+    assert set(EVENT_TOPICS.values()) <= {
+        "applications",
+        "applicant",
+        "case_events",
+        "completions",
+        "certificates",
+        "evaluations",
+        "timers",
+    }
     with pytest.raises(ValueError, match="department event"):
         topics.for_event("ItemTaskDispatched")
     with pytest.raises(ValueError, match="EVENT_TOPICS"):

@@ -23,6 +23,7 @@ from topology.events.bundle import (
     BundleCompleted,
     BundleRejected,
     BundleWithdrawn,
+    CaseTimerFired,
     DeadlineLevel,
     DeadlineReached,
     DeadlineScope,
@@ -68,6 +69,7 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     CertificateIssued,
     CertificateRevoked,
     EvaluationSubmitted,
+    CaseTimerFired,
 )
 EVENT_TYPES: dict[str, type[Event]] = {cls.avro_name: cls for cls in EVENT_CLASSES}
 
@@ -83,6 +85,7 @@ __all__ = [
     "BundleCompleted",
     "BundleRejected",
     "BundleWithdrawn",
+    "CaseTimerFired",
     "CertificateIssued",
     "CertificateRevoked",
     "Channel",

@@ -71,3 +71,12 @@ class BundleWithdrawn(Event):
     bundle_code: Code = Field(description="Catalogue code of the bundle.")
     reason: str = Field(description="Why the case was withdrawn.")
     requested_by: Requester = Field(description="Who asked for the withdrawal.")
+
+
+class CaseTimerFired(Event):
+    """A case's own wake-up: the timer asks the case to check its clocks (办结时限, 容缺 dates,
+    the 一次反馈 merge window). Internal to the bus; carries no personal data."""
+
+    due_at: Timestamp | None = Field(
+        default=None, description="The instant the case asked to be woken at, if known."
+    )

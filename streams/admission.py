@@ -1,0 +1,115 @@
+"""Admission: an application becomes a case with its plan pinned, or a refusal listing every
+problem (一次告知)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from streams.case_state import CasePhase, CaseState, CommitmentState, ItemRun, PlannedItem
+from streams.dispatching import dispatch_ready
+from streams.intake import Accepted, check_application
+from streams.policy import Step
+from topology.events import (
+    ApplicationAccepted,
+    ApplicationRefused,
+    ApplicationSubmitted,
+    CommitmentAccepted,
+    Problem,
+    derive_event_id,
+)
+
+
+def admit(app: ApplicationSubmitted, step: Step) -> CaseState:
+    """The new case's state; accepted cases dispatch their first wave at once."""
+    china_today = step.policy.calendar.today(step.now)
+    checked = check_application(app, china_today, step.policy.loader)
+    if isinstance(checked, list):
+        return _refuse(app, checked, step)
+    state = _pin(app, checked, step)
+    step.emit(accepted_event(state, step))
+    for code, promise in state.commitments.items():
+        step.emit(CommitmentAccepted(
+            event_id=derive_event_id(state.case_id, f"commitment:{code}"),
+            case_id=state.case_id, occurred_at=step.now, material_code=code,
+            due_date=promise.due_date, dependent_items=tuple(promise.dependent_items),
+        ))  # fmt: skip
+        state.note(step.now, "commitment_accepted", detail=f"{code} due {promise.due_date}")
+    dispatch_ready(state, step)
+    return state
+
+
+def accepted_event(state: CaseState, step: Step) -> ApplicationAccepted:
+    accepted = state.accepted_at or step.now
+    return ApplicationAccepted(
+        event_id=derive_event_id(state.case_id, "accepted"),
+        case_id=state.case_id,
+        occurred_at=accepted,
+        bundle_code=state.bundle_code,
+        lead_department=state.lead_department,
+        item_codes=tuple(state.plan),
+        due_at=step.policy.calendar.add_workdays(accepted, state.time_limit_days),
+    )
+
+
+def refused_event(state: CaseState, step: Step) -> ApplicationRefused:
+    return ApplicationRefused(
+        event_id=derive_event_id(state.case_id, "refused"),
+        case_id=state.case_id,
+        occurred_at=state.finished_at or step.now,
+        bundle_code=state.bundle_code,
+        problems=tuple(Problem.model_validate(p) for p in state.refusal),
+    )
+
+
+def _base(app: ApplicationSubmitted, step: Step) -> CaseState:
+    digest = hashlib.sha256(app.applicant.id_number.encode()).hexdigest()
+    return CaseState(
+        case_id=app.case_id, bundle_code=app.bundle_code, bundle_name=app.bundle_code,
+        region=app.region, catalogue_version=app.catalogue_version, catalogue_fingerprint="",
+        lead_department="", time_limit_days=1, submitted_at=app.occurred_at,
+        applicant_ref=digest, partial_consent=bool(app.partial_consent),
+    )  # fmt: skip
+
+
+def _refuse(app: ApplicationSubmitted, problems: list[Problem], step: Step) -> CaseState:
+    state = _base(app, step)
+    state.phase = CasePhase.REFUSED
+    state.finished_at = step.now
+    state.refusal = [p.model_dump() for p in problems]
+    state.note(step.now, "refused", detail=f"{len(problems)} problem(s)")
+    step.emit(refused_event(state, step))
+    return state
+
+
+def _pin(app: ApplicationSubmitted, checked: Accepted, step: Step) -> CaseState:
+    bundle, items = checked.bundle, checked.items
+    state = _base(app, step)
+    chosen = {item.code for item in items}
+    state.bundle_code, state.bundle_name = bundle.code, bundle.name
+    state.catalogue_fingerprint = checked.catalog.fingerprint
+    state.lead_department = bundle.lead_department or items[0].department
+    state.time_limit_days = bundle.time_limit_days or max(i.time_limit_days for i in items)
+    state.independent = bundle.independent
+    state.accepted_at = step.now
+    state.plan = {
+        item.code: PlannedItem(
+            code=item.code, name=item.name, department=item.department,
+            prerequisites=[p for p in item.prerequisite_codes if p in chosen],
+            fields=list(item.fields), materials=list(item.materials),
+            certificate_types=list(item.certificate_types()),
+            time_limit_days=item.time_limit_days, optional=item.optional,
+        )
+        for item in items
+    }  # fmt: skip
+    state.runs = {code: ItemRun() for code in state.plan}
+    state.form = dict(app.form)
+    state.materials = {m.material_code: m.model_dump() for m in app.materials}
+    state.commitments = {
+        c.material_code: CommitmentState(
+            due_date=c.due_date,
+            dependent_items=[i.code for i in items if c.material_code in i.materials],
+        )
+        for c in app.commitments
+    }
+    state.note(step.now, "accepted", detail=f"{len(items)} item(s), lead {state.lead_department}")
+    return state

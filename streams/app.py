@@ -1,0 +1,57 @@
+"""The Faust application of the bus: configuration only; processors attach themselves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import faust
+
+from topology.settings import Settings
+from topology.topics import Topics
+
+
+@dataclass(frozen=True)
+class StreamsConfig:
+    """What a streams worker needs to know beyond the global settings."""
+
+    settings: Settings
+    app_id: str = ""
+    web_port: int = 6066
+    web_enabled: bool = True
+    store: str = "memory://"
+    tick_interval_s: float = 0.5
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def topics(self) -> Topics:
+        return Topics(self.settings.topic_prefix)
+
+    @property
+    def resolved_app_id(self) -> str:
+        return self.app_id or f"{self.settings.topic_prefix}-streams"
+
+
+def create_app(config: StreamsConfig) -> faust.App:
+    """A Faust app on the configured brokers; at-least-once, commits after producer flush."""
+    settings = config.settings
+    return faust.App(
+        config.resolved_app_id,
+        broker=[f"kafka://{host}" for host in settings.kafka_bootstrap.split(",")],
+        store=config.store,
+        autodiscover=False,
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        topic_allow_declare=True,
+        table_standby_replicas=0,
+        processing_guarantee="at_least_once",
+        producer_acks=-1,
+        consumer_auto_offset_reset="earliest",
+        broker_commit_interval=1.0,
+        web_enabled=config.web_enabled,
+        web_port=config.web_port,
+        web_bind="127.0.0.1",
+        web_host="127.0.0.1",
+        datadir=str(settings.state_dir / "streams" / config.resolved_app_id),
+        **config.extra,
+    )

@@ -1,0 +1,127 @@
+"""The case agent: one Faust table keyed by case id, fed by applications, applicant answers,
+every department's results and the case's own timer ticks (all co-partitioned by case id)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+import structlog
+
+from streams.case_state import CaseState
+from topology.dead_letters import error_headers
+from streams.deadlines import next_wakeup
+from streams.machine import apply, tick
+from streams.outbox import Outbox
+from streams.policy import Policy, Step
+from topology.codec import Codec, CodecError
+from topology.events import CaseTimerFired, Event, derive_event_id
+from topology.topics import Topics
+
+log = structlog.get_logger("streams.cases")
+
+
+class UnknownCaseError(LookupError):
+    """A result or answer for a case this bus never accepted."""
+
+
+class CaseProcessor:
+    """Wires the pure case machine to Kafka: decode, transition, store, publish, dead-letter."""
+
+    def __init__(
+        self, app: faust.App, topics: Topics, departments: Iterable[str], codec: Codec,
+        policy: Policy, *, tick_interval_s: float = 0.5,
+    ) -> None:  # fmt: skip
+        self.app, self.topics, self.codec, self.policy = app, topics, codec, policy
+        self.outbox = Outbox(app, topics, codec, source=f"/{topics.prefix}/streams/cases")
+        self.table = app.Table(
+            "cases", default=None, key_serializer="raw", value_serializer="raw",
+            help="Case state machine by case id (JSON of streams.case_state.CaseState).",
+        )  # fmt: skip
+        self.wakeups: dict[str, datetime] = {}
+        self._index_stale = True
+        app.on_rebalance_complete.connect(self._mark_index_stale)
+        self.ticks = self.outbox.channel(topics.timers)
+        names = [topics.applications, topics.applicant, topics.timers]
+        names += [topics.department(d).results for d in sorted(set(departments))]
+        self.source = app.topic(*names, key_serializer="raw", value_serializer="raw")
+        self.agent = app.agent(self.source, name="cases", concurrency=1)(self._consume)
+        app.timer(tick_interval_s, name="case-timers")(self._fire_due_timers)
+
+    async def _consume(self, stream: Any) -> None:
+        async for event in stream.events():
+            message = event.message
+            await self.handle(message.topic, message.partition, message.offset,
+                              message.key, message.value)  # fmt: skip
+
+    def load(self, case_id: str) -> CaseState | None:
+        raw = self.table.get(case_id.encode())
+        return None if raw is None else CaseState.model_validate_json(raw)
+
+    def store(self, state: CaseState, now: datetime) -> None:
+        self.table[state.case_id.encode()] = state.model_dump_json(exclude_defaults=True).encode()
+        wake = next_wakeup(state, Step(now, self.policy))
+        if wake is None:
+            self.wakeups.pop(state.case_id, None)
+        else:
+            self.wakeups[state.case_id] = wake
+
+    async def handle(
+        self, topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None
+    ) -> None:
+        """Process one message; anything undecodable or unjoinable goes to the topic's DLQ."""
+        try:
+            event = self.codec.decode(value or b"", topic=topic, partition=partition, offset=offset)
+            outbox = self.transition(event)
+        except (CodecError, UnknownCaseError) as error:
+            log.warning("dead_lettered", topic=topic, partition=partition, offset=offset,
+                        error=type(error).__name__, reason=str(error))  # fmt: skip
+            await self.outbox.dead_letter(
+                topic, key, value, error_headers(topic, partition, offset, error)
+            )
+            return
+        await self.outbox.publish(outbox)
+
+    def transition(self, event: Event) -> list[Event]:
+        """Apply one decoded event to its case and store the result; returns what to publish."""
+        step = Step(datetime.now(UTC), self.policy)
+        state = self.load(event.case_id)
+        if isinstance(event, CaseTimerFired):
+            if state is None:
+                return []
+            state = tick(state, step)
+        else:
+            state = apply(state, event, step)
+            if state is None:
+                raise UnknownCaseError(f"no case {event.case_id} for {type(event).__name__}")
+        self.store(state, step.now)
+        return [e for e in step.outbox if isinstance(e, Event)]
+
+    async def _fire_due_timers(self) -> None:
+        now = datetime.now(UTC)
+        if self._index_stale:
+            self.rebuild_wakeups(now)
+        due = [case_id for case_id, at in self.wakeups.items() if at <= now]
+        for case_id in due:
+            del self.wakeups[case_id]
+            fired = CaseTimerFired(
+                event_id=derive_event_id(case_id, f"tick:{now.isoformat()}"),
+                case_id=case_id, occurred_at=now,
+            )  # fmt: skip
+            await self.outbox.send(self.topics.timers, fired)
+
+    async def _mark_index_stale(self, *_: Any, **__: Any) -> None:
+        self._index_stale = True
+
+    def rebuild_wakeups(self, now: datetime) -> None:
+        """After a restart or rebalance the index is rebuilt from the local table."""
+        self._index_stale = False
+        self.wakeups.clear()
+        for key, raw in list(self.table.items()):
+            if raw is None:
+                continue
+            wake = next_wakeup(CaseState.model_validate_json(raw), Step(now, self.policy))
+            if wake is not None:
+                self.wakeups[key.decode()] = wake

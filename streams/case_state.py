@@ -1,0 +1,143 @@
+"""The state of one case (办件), as the join table keeps it: plan pinned at intake, item runs,
+supplements, commitments, deadlines and a timeline. Serialised as JSON in a Faust table."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class CasePhase(StrEnum):
+    ACTIVE = "active"
+    AWAITING_APPLICANT = "awaiting_applicant"
+    COMPLETED = "completed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    REFUSED = "refused"
+
+    @property
+    def terminal(self) -> bool:
+        return self in _TERMINAL
+
+
+_TERMINAL = {CasePhase.COMPLETED, CasePhase.REJECTED, CasePhase.WITHDRAWN, CasePhase.REFUSED}
+
+
+class RunStatus(StrEnum):
+    WAITING = "waiting"
+    DISPATCHED = "dispatched"
+    IN_PROGRESS = "in_progress"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    AWAITING_SUPPLEMENT = "awaiting_supplement"
+    CANCELLED = "cancelled"
+
+    @property
+    def in_flight(self) -> bool:
+        return self in (RunStatus.DISPATCHED, RunStatus.IN_PROGRESS)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PlannedItem(_Model):
+    """An item as the catalogue described it when the case was accepted (pinned)."""
+
+    code: str
+    name: str
+    department: str
+    prerequisites: list[str] = Field(default_factory=list)
+    fields: list[str] = Field(default_factory=list)
+    materials: list[str] = Field(default_factory=list)
+    certificate_types: list[str] = Field(default_factory=list)
+    time_limit_days: int
+    optional: bool = False
+
+
+class ItemRun(_Model):
+    """Where one item of the case stands."""
+
+    status: RunStatus = RunStatus.WAITING
+    attempt: int = 0
+    outputs: dict[str, str] = Field(default_factory=dict)
+    reason: str | None = None
+    dispatched_at: datetime | None = None
+    finished_at: datetime | None = None
+    deadline_levels: list[str] = Field(default_factory=list)
+
+
+class PendingSupplement(_Model):
+    item_code: str
+    department: str
+    code: str
+    problem: str
+    message: str
+
+
+class CommitmentState(_Model):
+    due_date: date
+    dependent_items: list[str]
+    fulfilled: bool = False
+    overdue: bool = False
+
+
+class TimelineEntry(_Model):
+    at: datetime
+    event: str
+    item: str | None = None
+    department: str | None = None
+    detail: str = ""
+
+
+class CaseState(_Model):
+    """Everything the bus knows about one case; the single source for transitions."""
+
+    case_id: str
+    bundle_code: str
+    bundle_name: str
+    region: str
+    catalogue_version: str
+    catalogue_fingerprint: str
+    lead_department: str
+    time_limit_days: int
+    independent: bool = False
+    partial_consent: bool = False
+    phase: CasePhase = CasePhase.ACTIVE
+    submitted_at: datetime
+    accepted_at: datetime | None = None
+    finished_at: datetime | None = None
+    applicant_ref: str = ""
+    plan: dict[str, PlannedItem] = Field(default_factory=dict)
+    runs: dict[str, ItemRun] = Field(default_factory=dict)
+    form: dict[str, str] = Field(default_factory=dict)
+    materials: dict[str, dict[str, str | int]] = Field(default_factory=dict)
+    pending: list[PendingSupplement] = Field(default_factory=list)
+    window_until: datetime | None = None
+    supplement_round: int = 0
+    last_request: list[PendingSupplement] = Field(default_factory=list)
+    paused_since: datetime | None = None
+    paused_seconds: float = 0.0
+    commitments: dict[str, CommitmentState] = Field(default_factory=dict)
+    bundle_levels: list[str] = Field(default_factory=list)
+    refusal: list[dict[str, str]] = Field(default_factory=list)
+    outcome_reason: str | None = None
+    outcome_item: str | None = None
+    seen: list[str] = Field(default_factory=list)
+    timeline: list[TimelineEntry] = Field(default_factory=list)
+
+    def note(self, at: datetime, event: str, item: str | None = None, detail: str = "") -> None:
+        department = self.plan[item].department if item in self.plan else None
+        self.timeline.append(
+            TimelineEntry(at=at, event=event, item=item, department=department, detail=detail)
+        )
+
+    def remember(self, event_id: str, keep: int = 64) -> bool:
+        """Record an input event id; False when it was seen already (a redelivery)."""
+        if event_id in self.seen:
+            return False
+        self.seen.append(event_id)
+        del self.seen[:-keep]
+        return True

@@ -1,0 +1,104 @@
+"""办结时限 and 容缺 dates: wall-clock checks run by the timer for every open case."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from streams.case_state import CasePhase, CaseState, RunStatus
+from streams.completion import reject
+from streams.policy import Step
+from topology.events import (
+    CommitmentOverdue,
+    DeadlineLevel,
+    DeadlineReached,
+    DeadlineScope,
+    derive_event_id,
+)
+from topology.workdays import DeadlineMarks
+
+
+def _levels(marks: DeadlineMarks) -> tuple[tuple[DeadlineLevel, datetime], ...]:
+    return (
+        (DeadlineLevel.WARNING, marks.warning_at),
+        (DeadlineLevel.OVERDUE, marks.due_at),
+        (DeadlineLevel.ESCALATED, marks.escalate_at),
+    )
+
+
+def _marks(state: CaseState, step: Step) -> list[tuple[str | None, DeadlineMarks, list[str]]]:
+    """(item or None for the bundle, its marks, the levels already fired) of open clocks."""
+    if state.phase.terminal or state.accepted_at is None:
+        return []
+    paused = timedelta(seconds=state.paused_seconds)
+    calendar = step.policy.calendar
+    found: list[tuple[str | None, DeadlineMarks, list[str]]] = [
+        (
+            None,
+            calendar.marks(state.accepted_at, state.time_limit_days, paused),
+            state.bundle_levels,
+        )
+    ]
+    for code, run in state.runs.items():
+        if run.status.in_flight and run.dispatched_at is not None:
+            marks = calendar.marks(run.dispatched_at, state.plan[code].time_limit_days, paused)
+            found.append((code, marks, run.deadline_levels))
+    return found
+
+
+def check_deadlines(state: CaseState, step: Step) -> None:
+    now = state.paused_since or step.now  # the clock stands while the applicant is asked
+    for item, marks, fired in _marks(state, step):
+        for level, at in _levels(marks):
+            if now >= at and level.value not in fired:
+                fired.append(level.value)
+                _emit_deadline(state, step, item, level, marks.due_at)
+
+
+def _emit_deadline(
+    state: CaseState, step: Step, item: str | None, level: DeadlineLevel, due_at: datetime
+) -> None:
+    state.note(step.now, f"deadline_{level.value.lower()}", item)
+    step.emit(DeadlineReached(
+        event_id=derive_event_id(state.case_id, f"deadline:{item or '*'}:{level.value}"),
+        case_id=state.case_id, occurred_at=step.now,
+        scope=DeadlineScope.ITEM if item else DeadlineScope.BUNDLE, item_code=item,
+        department=state.plan[item].department if item else state.lead_department,
+        level=level, due_at=due_at,
+    ))  # fmt: skip
+
+
+def check_commitments(state: CaseState, step: Step) -> None:
+    """A promise not kept by its date: CommitmentOverdue, and what depended on it is revoked."""
+    today = step.policy.calendar.today(step.now)
+    for code, promise in state.commitments.items():
+        if promise.fulfilled or promise.overdue or today <= promise.due_date:
+            continue
+        promise.overdue = True
+        state.note(step.now, "commitment_overdue", detail=code)
+        step.emit(CommitmentOverdue(
+            event_id=derive_event_id(state.case_id, f"commitment-overdue:{code}"),
+            case_id=state.case_id, occurred_at=step.now, material_code=code,
+            due_date=promise.due_date, dependent_items=tuple(promise.dependent_items),
+        ))  # fmt: skip
+        if state.phase in (CasePhase.ACTIVE, CasePhase.AWAITING_APPLICANT):
+            dependent = next(iter(promise.dependent_items), None)
+            if dependent in state.runs:
+                state.runs[dependent].status = RunStatus.REJECTED
+            reject(state, dependent or code, f"承诺材料逾期未补: {code}", step)
+
+
+def next_wakeup(state: CaseState, step: Step) -> datetime | None:
+    """The earliest instant a timer check could change this case, or None."""
+    candidates = [
+        at
+        for _, marks, fired in _marks(state, step)
+        for level, at in _levels(marks)
+        if level.value not in fired
+    ]
+    if state.window_until is not None:
+        candidates.append(state.window_until)
+    if state.paused_since is not None:
+        candidates = [c for c in candidates if c == state.window_until]
+    if any(not (p.fulfilled or p.overdue) for p in state.commitments.values()):
+        candidates.append(step.now + timedelta(minutes=10))
+    return min(candidates) if candidates else None

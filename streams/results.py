@@ -1,0 +1,87 @@
+"""The join: department results arrive in any order, late or twice; transitions are idempotent."""
+
+from __future__ import annotations
+
+from streams.case_state import CasePhase, CaseState, PendingSupplement, RunStatus
+from streams.completion import maybe_complete, reject
+from streams.dispatching import dispatch_ready
+from streams.policy import Step
+from topology.events import ItemStatus, ItemStatusReported
+
+
+def on_status(state: CaseState, report: ItemStatusReported, step: Step) -> None:
+    run = state.runs.get(report.item_code)
+    if run is None or state.phase.terminal:
+        state.note(step.now, "late_result_ignored", report.item_code, report.status.value)
+        return
+    if report.attempt != run.attempt or not (run.status.in_flight):
+        return  # stale attempt, or this attempt already settled: a duplicate
+    match report.status:
+        case ItemStatus.RECEIVED | ItemStatus.IN_PROGRESS:
+            run.status = RunStatus.IN_PROGRESS
+            state.note(step.now, report.status.value.lower(), report.item_code)
+        case ItemStatus.APPROVED:
+            _approved(state, report, step)
+        case ItemStatus.REJECTED:
+            _rejected(state, report, step)
+        case ItemStatus.SUPPLEMENT_REQUIRED:
+            _supplement(state, report, step)
+
+
+def _approved(state: CaseState, report: ItemStatusReported, step: Step) -> None:
+    run = state.runs[report.item_code]
+    run.status, run.outputs, run.finished_at = RunStatus.APPROVED, dict(report.outputs), step.now
+    state.note(step.now, "approved", report.item_code, ", ".join(sorted(report.outputs)))
+    if state.phase == CasePhase.ACTIVE:
+        dispatch_ready(state, step)
+    maybe_complete(state, step)
+
+
+def _rejected(state: CaseState, report: ItemStatusReported, step: Step) -> None:
+    run = state.runs[report.item_code]
+    reason = report.reason or "rejected"
+    run.status, run.reason, run.finished_at = RunStatus.REJECTED, reason, step.now
+    if not (state.independent and state.partial_consent):
+        reject(state, report.item_code, reason, step)
+        return
+    state.note(step.now, "item_rejected", report.item_code, reason)
+    _cancel_dependents(state, report.item_code)
+    maybe_complete(state, step)
+    if not state.phase.terminal and all(
+        r.status in (RunStatus.REJECTED, RunStatus.CANCELLED) for r in state.runs.values()
+    ):
+        reject(state, report.item_code, reason, step)
+
+
+def _cancel_dependents(state: CaseState, code: str) -> None:
+    """Items that needed a refused item can no longer run (partial completion path)."""
+    changed = True
+    while changed:
+        changed = False
+        for other, item in state.plan.items():
+            run = state.runs[other]
+            blocked = any(
+                state.runs[p].status in (RunStatus.REJECTED, RunStatus.CANCELLED)
+                for p in item.prerequisites
+            )
+            if run.status == RunStatus.WAITING and blocked:
+                run.status, run.reason, changed = RunStatus.CANCELLED, f"needs {code}", True
+
+
+def _supplement(state: CaseState, report: ItemStatusReported, step: Step) -> None:
+    run = state.runs[report.item_code]
+    run.status = RunStatus.AWAITING_SUPPLEMENT
+    department = state.plan[report.item_code].department
+    state.pending += [
+        PendingSupplement(item_code=report.item_code, department=department, code=need.code,
+                          problem=need.problem.value, message=need.message)
+        for need in report.supplements
+    ]  # fmt: skip
+    if state.window_until is None:
+        state.window_until = step.now + step.policy.supplement_window
+    state.note(
+        step.now,
+        "supplement_required",
+        report.item_code,
+        ", ".join(need.code for need in report.supplements),
+    )

@@ -1,0 +1,89 @@
+"""一次反馈: supplement needs from several departments become ONE request; the applicant's
+answer re-dispatches only the affected items, and the deadline clock pauses in between."""
+
+from __future__ import annotations
+
+from streams.case_state import CasePhase, CaseState, RunStatus
+from streams.completion import maybe_complete
+from streams.dispatching import dispatch_ready
+from streams.policy import Step
+from topology.events import (
+    CommitmentFulfilled,
+    RequestedSupplement,
+    SupplementProblem,
+    SupplementProvided,
+    SupplementRequested,
+    derive_event_id,
+)
+
+
+def flush_window(state: CaseState, step: Step) -> None:
+    """When the merge window closes, send the consolidated request and pause the clock."""
+    if state.window_until is None or step.now < state.window_until or state.phase.terminal:
+        return
+    if any(run.status.in_flight for run in state.runs.values()) and step.now < (
+        state.window_until + step.policy.supplement_window * 4
+    ):
+        return  # other departments are still working: give them a little longer to ask too
+    state.supplement_round += 1
+    state.last_request, state.pending, state.window_until = state.pending, [], None
+    state.phase = CasePhase.AWAITING_APPLICANT
+    state.paused_since = step.now
+    state.note(
+        step.now,
+        "supplement_requested",
+        detail=f"round {state.supplement_round}: {len(state.last_request)} need(s)",
+    )
+    step.emit(request_event(state, step))
+
+
+def request_event(state: CaseState, step: Step) -> SupplementRequested:
+    sent = state.paused_since or step.now
+    return SupplementRequested(
+        event_id=derive_event_id(state.case_id, f"supplement:{state.supplement_round}"),
+        case_id=state.case_id,
+        occurred_at=sent,
+        supplements=tuple(
+            RequestedSupplement(item_code=p.item_code, department=p.department, code=p.code,
+                                problem=SupplementProblem(p.problem), message=p.message)
+            for p in state.last_request
+        ),
+        due_date=step.policy.calendar.today(sent + step.policy.supplement_due),
+    )  # fmt: skip
+
+
+def on_provided(state: CaseState, answer: SupplementProvided, step: Step) -> None:
+    state.form.update(answer.form_updates)
+    for material in answer.materials:
+        state.materials[material.material_code] = material.model_dump()
+        _fulfil(state, material.material_code, step, answer)
+    if state.phase != CasePhase.AWAITING_APPLICANT:
+        state.note(
+            step.now,
+            "material_received",
+            detail=", ".join(m.material_code for m in answer.materials),
+        )
+        return
+    state.paused_seconds += (step.now - (state.paused_since or step.now)).total_seconds()
+    state.paused_since = None
+    state.phase = CasePhase.ACTIVE
+    state.note(step.now, "supplement_provided", detail=f"round {state.supplement_round}")
+    for run in state.runs.values():
+        if run.status == RunStatus.AWAITING_SUPPLEMENT:
+            run.status = RunStatus.WAITING
+    dispatch_ready(state, step)
+    maybe_complete(state, step)
+
+
+def _fulfil(state: CaseState, code: str, step: Step, answer: SupplementProvided) -> None:
+    promise = state.commitments.get(code)
+    if promise is None or promise.fulfilled or promise.overdue:
+        return
+    promise.fulfilled = True
+    state.note(step.now, "commitment_fulfilled", detail=code)
+    step.emit(CommitmentFulfilled(
+        event_id=derive_event_id(state.case_id, f"commitment-fulfilled:{code}"),
+        case_id=state.case_id, occurred_at=step.now, material_code=code,
+        due_date=promise.due_date, dependent_items=tuple(promise.dependent_items),
+        material=next(m for m in answer.materials if m.material_code == code),
+    ))  # fmt: skip
