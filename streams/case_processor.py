@@ -11,12 +11,12 @@ import faust
 import structlog
 
 from streams.case_state import CaseState
-from topology.dead_letters import error_headers
 from streams.deadlines import next_wakeup
 from streams.machine import apply, tick
 from streams.outbox import Outbox
 from streams.policy import Policy, Step
 from topology.codec import Codec, CodecError
+from topology.dead_letters import error_headers
 from topology.events import CaseTimerFired, Event, derive_event_id
 from topology.topics import Topics
 
