@@ -99,7 +99,7 @@ class Bundle(Frozen):
 
         Situations pick the items of one option per group (default where unanswered). With
         `selected` None every applicable item runs; otherwise the non-optional items, the
-        selected ones, their 并行办理 partners and their prerequisites run.
+        selected ones, their 并行办理 partners and the prerequisites of selected items run.
         """
         self._check_known(selected or set())
         chosen = self.resolve_situations(situations or {}, sorted(selected or ()))
@@ -115,7 +115,13 @@ class Bundle(Frozen):
         for group in self.required_together:
             if wanted.intersection(group):
                 wanted.update(group)
-        edges = {i.code: i.prerequisite_codes for i in candidates}
+        optional = {i.code for i in candidates if i.optional}
+        # A selected item brings in what it needs; a non-optional item never needs an optional
+        # one (it runs without it), so its edges to optional items only order them if chosen.
+        edges = {
+            i.code: tuple(p for p in i.prerequisite_codes if i.optional or p not in optional)
+            for i in candidates
+        }
         keep = graph.closure(sorted(wanted), edges)
         return [i for i in candidates if i.code in keep]
 
