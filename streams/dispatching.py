@@ -40,6 +40,15 @@ def task_event(state: CaseState, code: str, step: Step) -> ItemTaskDispatched:
         if pre in state.runs
         for name, value in state.runs[pre].outputs.items()
     }
+    produced = {  # outputs of any finished item fill the fields it produces (免提交)
+        name: value
+        for other in state.runs.values()
+        if other.status == RunStatus.APPROVED
+        for name, value in other.outputs.items()
+    }
+    fields = {
+        f: state.form.get(f) or produced[f] for f in item.fields if f in state.form or f in produced
+    }
     return ItemTaskDispatched(
         event_id=derive_event_id(state.case_id, f"task:{code}:{run.attempt}"),
         case_id=state.case_id,
@@ -48,7 +57,7 @@ def task_event(state: CaseState, code: str, step: Step) -> ItemTaskDispatched:
         item_code=code,
         department=item.department,
         attempt=run.attempt,
-        fields={f: state.form[f] for f in item.fields if f in state.form},
+        fields=fields,
         materials=tuple(
             MaterialRef.model_validate(state.materials[m])
             for m in item.materials

@@ -76,23 +76,20 @@ def _problem(field: str, code: str, message: str, want: str) -> Problem:
 
 
 def _applicant_problems(app: ApplicationSubmitted, bundle: Bundle) -> list[Problem]:
-    want = ApplicantKind.COMPANY if bundle.category == "enterprise" else ApplicantKind.PERSON
     problems = []
-    if app.applicant.kind != want:
+    if bundle.category == "personal" and app.applicant.kind != ApplicantKind.PERSON:
         problems.append(
             _problem(
                 "applicant.kind",
                 "WRONG_APPLICANT_KIND",
-                f"{bundle.name} is applied for by a {want.value.lower()}",
-                want.value,
+                f"{bundle.name} is applied for by a person",
+                "PERSON",
             )
         )
-    check = uscc_problem if app.applicant.kind == ApplicantKind.COMPANY else citizen_id_problem
-    why = check(app.applicant.id_number)
+    company = app.applicant.kind == ApplicantKind.COMPANY
+    why = (uscc_problem if company else citizen_id_problem)(app.applicant.id_number)
     if why:
-        label = (
-            "统一社会信用代码" if app.applicant.kind == ApplicantKind.COMPANY else "公民身份号码"
-        )
+        label = "统一社会信用代码" if company else "公民身份号码"
         problems.append(
             _problem(
                 "applicant.id_number", "INVALID_ID_NUMBER", f"{label}: {why}", f"a valid {label}"
@@ -134,7 +131,8 @@ def _items(app: ApplicationSubmitted, bundle: Bundle) -> tuple[list[Item], list[
 
 def _form_problems(app: ApplicationSubmitted, catalog: Catalog, items: list[Item]) -> list[Problem]:
     problems = []
-    needed = dict.fromkeys(code for item in items for code in item.fields)
+    produced = {output.code for item in items for output in item.outputs}
+    needed = dict.fromkeys(code for item in items for code in item.fields if code not in produced)
     for code in needed:
         spec = catalog.field(code)
         value = app.form.get(code)

@@ -1,0 +1,133 @@
+"""The case machine: every national bundle completes once, whatever the delivery order."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+
+from streams.case_state import CasePhase, RunStatus
+from streams.policy import Policy
+from tests.unit.streams.harness import approve, approve_all, submit
+from topology.catalog import load_catalog
+from topology.events import (
+    ApplicationAccepted,
+    BundleCompleted,
+    ItemTaskDispatched,
+)
+from topology.samples import sample_application
+from topology.workdays import WorkCalendar
+
+pytestmark = pytest.mark.unit
+
+NATIONAL = [bundle.code for bundle in load_catalog().bundles]
+
+
+@pytest.mark.parametrize("bundle_code", NATIONAL)
+def test_every_national_bundle_completes_once_with_its_certificates(bundle_code):
+    run = submit(bundle_code)
+    assert len(run.of(ApplicationAccepted)) == 1
+    approve_all(run)
+    completed = run.of(BundleCompleted)
+    assert len(completed) == 1
+    assert run.state.phase == CasePhase.COMPLETED
+    done = completed[0]
+    assert {r.item_code for r in done.results} == set(run.state.plan)
+    expected = {c for item in run.state.plan.values() for c in item.certificate_types}
+    assert set(done.certificate_types) == expected
+    assert not done.partial
+
+
+def test_prerequisites_go_first_and_outputs_flow_to_dependents():
+    run = submit("enterprise_opening")
+    first_wave = {t.item_code for t in run.of(ItemTaskDispatched)}
+    assert first_wave == {"establishment_registration"}
+    registration = run.open_tasks()[0]
+    run.send(approve(registration))
+    dependents = [
+        t for t in run.of(ItemTaskDispatched) if t.item_code != "establishment_registration"
+    ]
+    assert dependents, "the registration's dependents are dispatched at once, in parallel"
+    for task in dependents:
+        assert task.prerequisite_outputs == {
+            "establishment_registration.no": "establishment_registration-1"
+        }
+
+
+def test_tasks_carry_only_their_items_fields():
+    run = submit("newborn_birth")
+    for task in run.of(ItemTaskDispatched):
+        allowed = set(run.state.plan[task.item_code].fields)
+        assert set(task.fields) <= allowed
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_results_twice_and_out_of_order_complete_once(seed):
+    run = submit("posthumous_affairs", seed=seed)
+    rng = random.Random(seed)
+    for _ in range(50):
+        tasks = run.open_tasks()
+        if not tasks:
+            break
+        answers = [approve(t) for t in tasks] * 2
+        rng.shuffle(answers)
+        for answer in answers:
+            run.send(answer)
+    for answer in [approve(t) for t in run.of(ItemTaskDispatched)]:
+        run.send(answer)  # late duplicates after completion
+    assert len({e.event_id for e in run.of(BundleCompleted)}) == 1
+    assert run.state.phase == CasePhase.COMPLETED
+
+
+def test_redelivered_application_reannounces_with_the_same_ids():
+    run = submit("newborn_birth")
+    first = {e.event_id for e in run.emitted}
+    catalog = load_catalog()
+    again = sample_application(
+        catalog, catalog.bundle("newborn_birth"), run.state.case_id, random.Random(7)
+    )
+    out = run.send(again)
+    assert out, "a duplicate re-announces what the state implies"
+    assert {e.event_id for e in out} <= first
+    assert all(r.attempt <= 1 for r in run.state.runs.values())
+
+
+def test_deadline_fires_on_tick_without_traffic():
+    policy = Policy(calendar=WorkCalendar(day_seconds=1.0))
+    run = submit("newborn_birth", policy=policy)
+    limit = run.state.time_limit_days
+
+    def bundle_levels(events):
+        return [e.level.value for e in events if e.scope.value == "BUNDLE"]
+
+    assert bundle_levels(run.tick(timedelta(seconds=0.1))) == []
+    assert bundle_levels(run.tick(timedelta(seconds=limit))) == ["WARNING", "OVERDUE"]
+    assert bundle_levels(run.tick(timedelta(seconds=1))) == ["ESCALATED"]
+    assert bundle_levels(run.tick(timedelta(seconds=5))) == [], "each level fires once"
+
+
+def test_withdrawal_cancels_in_flight_tasks():
+    from topology.events import (
+        BundleWithdrawn,
+        ItemTaskCancelled,
+        Requester,
+        derive_event_id,
+    )
+
+    run = submit("employee_hiring")
+    open_before = {t.item_code for t in run.open_tasks()}
+    run.send(
+        BundleWithdrawn(
+            event_id=derive_event_id(run.state.case_id, "withdraw-request"),
+            case_id=run.state.case_id,
+            occurred_at=run.now,
+            bundle_code="employee_hiring",
+            reason="不再需要",
+            requested_by=Requester.APPLICANT,
+        )
+    )
+    assert run.state.phase == CasePhase.WITHDRAWN
+    assert {e.item_code for e in run.of(ItemTaskCancelled)} == open_before
+    assert all(r.status == RunStatus.CANCELLED for r in run.state.runs.values())
+    assert len(run.of(BundleWithdrawn)) == 1
