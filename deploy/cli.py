@@ -9,6 +9,7 @@ from rich.console import Console
 
 from deploy.broker import BrokerError
 from deploy.broker_cli import broker_app
+from deploy.catalog_cli import catalog_app
 from deploy.demo_cli import register_demo
 from deploy.schemas_cli import schemas_app
 
@@ -19,6 +20,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(broker_app, name="broker")
+app.add_typer(catalog_app, name="catalog")
 app.add_typer(schemas_app, name="schemas")
 register_demo(app)
 
