@@ -22,13 +22,17 @@ REGIONS: tuple[str, ...] = ("national", "guangdong", "daxinganling", "jincheng_c
 Model = TypeVar("Model", bound=BaseModel)
 
 
-@cache
 def load_catalog(region: str = "national") -> Catalog:
     """The region's resolved, validated catalogue (national base + the region's overlay)."""
     if region not in REGIONS:
         raise CatalogError.single(
             f"unknown region {region!r}", f"use one of: {', '.join(REGIONS)}"
         )
+    return _cached(region)
+
+
+@cache
+def _cached(region: str) -> Catalog:
     return load_catalog_from(DATA_DIR, region)
 
 
