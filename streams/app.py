@@ -47,6 +47,8 @@ def create_app(config: StreamsConfig) -> faust.App:
         processing_guarantee="at_least_once",
         producer_acks=-1,
         consumer_auto_offset_reset="earliest",
+        key_serializer="raw",
+        value_serializer="raw",
         broker_commit_interval=1.0,
         web_enabled=config.web_enabled,
         web_port=config.web_port,

@@ -37,9 +37,8 @@ class CaseProcessor:
         self.app, self.topics, self.codec, self.policy = app, topics, codec, policy
         self.outbox = Outbox(app, topics, codec, source=f"/{topics.prefix}/streams/cases")
         self.table = app.Table(
-            "cases", default=None, key_serializer="raw", value_serializer="raw",
-            help="Case state machine by case id (JSON of streams.case_state.CaseState).",
-        )  # fmt: skip
+            "cases", default=None, help="Case state by case id (JSON of CaseState)."
+        )
         self.wakeups: dict[str, datetime] = {}
         self._index_stale = True
         app.on_rebalance_complete.connect(self._mark_index_stale)

@@ -125,6 +125,8 @@ class CaseState(_Model):
     refusal: list[dict[str, str]] = Field(default_factory=list)
     outcome_reason: str | None = None
     outcome_item: str | None = None
+    rating: str | None = None
+    rating_comment_given: bool = False
     seen: list[str] = Field(default_factory=list)
     timeline: list[TimelineEntry] = Field(default_factory=list)
 

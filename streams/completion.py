@@ -50,6 +50,7 @@ def completed_event(state: CaseState, step: Step) -> BundleCompleted:
         results=results,
         certificate_types=tuple(certificates),
         partial=is_partial(state),
+        holder_ref=state.applicant_ref or None,
     )
 
 

@@ -13,12 +13,14 @@ from streams.case_state import CasePhase, CaseState
 from streams.completion import completed_event, rejected_event, withdraw, withdrawn_event
 from streams.deadlines import check_commitments, check_deadlines
 from streams.dispatching import cancel_event, task_event
+from streams.evaluation import rate, rating_event
 from streams.policy import Step
 from streams.results import on_status
 from streams.supplements import flush_window, on_provided, request_event
 from topology.events import (
     ApplicationSubmitted,
     BundleWithdrawn,
+    EvaluationSubmitted,
     Event,
     ItemStatusReported,
     SupplementProvided,
@@ -45,6 +47,8 @@ def apply(state: CaseState | None, event: Event, step: Step) -> CaseState | None
         on_provided(state, event, step)
     elif isinstance(event, BundleWithdrawn):
         withdraw(state, event.reason, step)
+    elif isinstance(event, EvaluationSubmitted):
+        rate(state, event, step)
     return state
 
 
@@ -64,6 +68,8 @@ def reannounce(state: CaseState, step: Step) -> None:
             return
         case CasePhase.COMPLETED:
             step.emit(completed_event(state, step))
+            if state.rating is not None:
+                step.emit(rating_event(state, step))
         case CasePhase.REJECTED:
             step.emit(rejected_event(state, step))
         case CasePhase.WITHDRAWN:

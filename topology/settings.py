@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,6 +40,22 @@ class Settings(BaseSettings):
         default="onething",
         pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
         description="Prefix of every topic and consumer group of this bus.",
+    )
+    streams_web_port: int = Field(
+        default=6066, ge=1024, le=65535, description="Streams worker web port (case status)."
+    )
+    workday_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        description="Compress the working-day calendar: one working day lasts this many "
+        "seconds (demos and tests). Unset: the real calendar.",
+    )
+    holidays: tuple[date, ...] = Field(default=(), description="Public holidays (no work).")
+    extra_workdays: tuple[date, ...] = Field(default=(), description="Make-up working days (调休).")
+    supplement_window_s: float = Field(
+        default=2.0,
+        gt=0,
+        description="Supplement requests within this window become one (一次反馈).",
     )
     region: str = Field(default="national", description="Catalogue region this deployment serves.")
     log_format: str = Field(

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from topology.events._base import Code, Event, Timestamp
+from topology.events._base import Code, Event, Sha256Hex, Timestamp
 from topology.events._parts import ItemResult
 
 
@@ -53,6 +53,11 @@ class BundleCompleted(Event):
     )
     partial: bool = Field(
         default=False, description="True when completed without every item, by consent."
+    )
+    holder_ref: Sha256Hex | None = Field(
+        default=None,
+        description="SHA-256 (hex) of the applicant's id number, for the certificates; "
+        "never the clear id. Null from v1 writers.",
     )
 
 

@@ -46,3 +46,6 @@ class EvaluationSubmitted(Event):
     rating: Rating = Field(description="One of the five 好差评 levels.")
     comment: str | None = Field(default=None, description="Free text, if any.")
     lead_department: Code = Field(description="The lead department the rating is for.")
+    bundle_code: str | None = Field(
+        default=None, description="The bundle rated; set by the bus when it routes the rating."
+    )

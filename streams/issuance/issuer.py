@@ -1,0 +1,95 @@
+"""Issue on completion, revoke on rejection, withdrawal or a broken promise (撤销).
+
+Every output is deterministic: the certificate number, the event id, the issue time (the
+completion's) and the Ed25519 signature. A redelivered completion therefore yields either
+nothing (the ledger has it) or the very same certificate again, never a second one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime
+from functools import cache
+
+from streams.issuance.ledger import CaseCertificates, IssuedCertificate
+from streams.issuance.signing import IssuerKey, payload_bytes
+from topology.catalog import REGIONS, load_catalog
+from topology.events import (
+    BundleCompleted,
+    CertificateIssued,
+    CertificateRevoked,
+    derive_event_id,
+)
+
+
+@cache
+def certificate_outputs() -> dict[tuple[str, str], tuple[str, str]]:
+    """(bundle, certificate type) -> (item code, output code), over every region."""
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    for region in REGIONS:
+        for bundle in load_catalog(region).bundles:
+            for item in bundle.items:
+                for output in item.outputs:
+                    if output.certificate_type:
+                        key = (bundle.code, output.certificate_type)
+                        found.setdefault(key, (item.code, output.code))
+    return found
+
+
+def certificate_number(case_id: str, certificate_type: str) -> str:
+    digest = hashlib.sha256(f"{case_id}\x1f{certificate_type}".encode()).hexdigest()
+    return f"DZZZ-{digest[:20].upper()}"
+
+
+def issue(
+    done: BundleCompleted, ledger: CaseCertificates, key: IssuerKey
+) -> list[CertificateIssued]:
+    """Certificates due for this completion and not yet in the ledger (which is updated)."""
+    ledger.bundle_code = done.bundle_code
+    issued = []
+    for certificate_type in done.certificate_types:
+        if certificate_type in ledger.issued:
+            continue
+        item_code, _ = certificate_outputs().get((done.bundle_code, certificate_type), (None, ""))
+        event = _sign(done, certificate_type, key)
+        ledger.issued[certificate_type] = IssuedCertificate(
+            number=event.certificate_number, item_code=item_code, event_id=event.event_id
+        )
+        issued.append(event)
+    return issued
+
+
+def _sign(done: BundleCompleted, certificate_type: str, key: IssuerKey) -> CertificateIssued:
+    number = certificate_number(done.case_id, certificate_type)
+    holder = done.holder_ref or hashlib.sha256(done.case_id.encode()).hexdigest()
+    payload = payload_bytes(
+        number=number, certificate_type=certificate_type, case_id=done.case_id,
+        holder_ref=holder, issued_at=done.occurred_at.isoformat(), key_id=key.key_id,
+    )  # fmt: skip
+    return CertificateIssued(
+        event_id=derive_event_id(done.case_id, f"certificate:{certificate_type}"),
+        case_id=done.case_id, occurred_at=done.occurred_at,
+        certificate_type=certificate_type, certificate_number=number, holder_ref=holder,
+        issued_at=done.occurred_at, signature=key.private.sign(payload), key_id=key.key_id,
+        payload_digest=hashlib.sha256(payload).hexdigest(),
+    )  # fmt: skip
+
+
+def revoke(
+    case_id: str, ledger: CaseCertificates, reason: str, now: datetime,
+    items: Iterable[str] | None = None,
+) -> list[CertificateRevoked]:  # fmt: skip
+    """Revoke what is issued for the case (only what came from ``items``, when given)."""
+    scope = None if items is None else set(items)
+    revoked = []
+    for certificate in ledger.issued.values():
+        if certificate.revoked or (scope is not None and certificate.item_code not in scope):
+            continue
+        certificate.revoked = True
+        revoked.append(CertificateRevoked(
+            event_id=derive_event_id(case_id, f"revoke:{certificate.number}"),
+            case_id=case_id, occurred_at=now, certificate_number=certificate.number,
+            reason=reason,
+        ))  # fmt: skip
+    return revoked

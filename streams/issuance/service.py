@@ -1,0 +1,88 @@
+"""The certificate service as a Faust app of its own: completions in, certificates out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+import structlog
+
+from streams.issuance.issuer import issue, revoke
+from streams.issuance.ledger import CaseCertificates
+from streams.issuance.signing import IssuerKey
+from streams.outbox import Outbox
+from topology.codec import Codec, CodecError
+from topology.dead_letters import error_headers
+from topology.events import (
+    BundleCompleted,
+    BundleRejected,
+    BundleWithdrawn,
+    CommitmentOverdue,
+    Event,
+)
+from topology.topics import Topics
+
+log = structlog.get_logger("streams.issuance")
+
+
+class IssuanceService:
+    """Issues exactly one certificate per (case, type); revokes on rejection or broken promise."""
+
+    def __init__(self, app: faust.App, topics: Topics, codec: Codec, key: IssuerKey) -> None:
+        self.app, self.codec, self.key = app, codec, key
+        self.outbox = Outbox(app, topics, codec, source=f"/{topics.prefix}/certificates")
+        self.table = app.Table(
+            "certificates",
+            default=None,
+            help="Issued certificates by case id.",
+        )
+        source = app.topic(topics.completions, topics.case_events, key_serializer="raw",
+                           value_serializer="raw")  # fmt: skip
+        self.agent = app.agent(source, name="issuance", concurrency=1)(self._consume)
+
+    async def _consume(self, stream: Any) -> None:
+        async for event in stream.events():
+            message = event.message
+            await self.handle(message.topic, message.partition, message.offset,
+                              message.key, message.value)  # fmt: skip
+
+    async def handle(
+        self, topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None
+    ) -> None:
+        try:
+            event = self.codec.decode(value or b"", topic=topic, partition=partition, offset=offset)
+        except CodecError as error:
+            log.warning("dead_lettered", topic=topic, offset=offset, reason=str(error))
+            await self.outbox.dead_letter(
+                topic, key, value, error_headers(topic, partition, offset, error)
+            )
+            return
+        await self.outbox.publish(self.transition(event))
+
+    def transition(self, event: Event) -> list[Event]:
+        if not isinstance(event, BundleCompleted | BundleRejected | BundleWithdrawn |
+                          CommitmentOverdue):  # fmt: skip
+            return []
+        raw = self.table.get(event.case_id.encode())
+        ledger = CaseCertificates() if raw is None else CaseCertificates.model_validate_json(raw)
+        if event.event_id in ledger.seen:
+            return self._reannounce(event, ledger)
+        out: list[Event] = []
+        now = datetime.now(UTC)
+        if isinstance(event, BundleCompleted):
+            out += issue(event, ledger, self.key)
+        elif isinstance(event, CommitmentOverdue):
+            out += revoke(event.case_id, ledger, f"承诺材料逾期未补: {event.material_code}", now,
+                          event.dependent_items)  # fmt: skip
+        else:
+            out += revoke(event.case_id, ledger, f"case {type(event).__name__}", now)
+        ledger.seen = [*ledger.seen[-31:], event.event_id]
+        self.table[event.case_id.encode()] = ledger.model_dump_json().encode()
+        return out
+
+    def _reannounce(self, event: Event, ledger: CaseCertificates) -> list[Event]:
+        """A redelivered completion re-sends the same signed certificates (same ids)."""
+        if not isinstance(event, BundleCompleted):
+            return []
+        return list[Event](issue(event, CaseCertificates(), self.key))

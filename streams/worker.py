@@ -1,0 +1,63 @@
+"""Assemble the streams worker (cases, ratings, status views) and the certificate service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import faust
+
+from streams.app import StreamsConfig, create_app
+from streams.case_processor import CaseProcessor
+from streams.issuance.service import IssuanceService
+from streams.issuance.signing import IssuerKey
+from streams.policy import Policy
+from streams.ratings import RatingsAggregator
+from streams.views import register_views
+from topology.catalog import load_catalog
+from topology.codec import default_codec
+from topology.settings import Settings
+from topology.workdays import WorkCalendar
+
+
+def policy_from(settings: Settings) -> Policy:
+    calendar = WorkCalendar.build(settings.holidays, settings.extra_workdays,
+                                  settings.workday_seconds)  # fmt: skip
+    return Policy(calendar=calendar,
+                  supplement_window=timedelta(seconds=settings.supplement_window_s))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StreamsWorker:
+    app: faust.App
+    cases: CaseProcessor
+    ratings: RatingsAggregator
+
+
+def build_streams(config: StreamsConfig, policy: Policy | None = None) -> StreamsWorker:
+    settings = config.settings
+    app = create_app(config)
+    departments = [d.code for d in load_catalog(settings.region).departments]
+    codec = default_codec()
+    cases = CaseProcessor(app, config.topics, departments, codec, policy or policy_from(settings),
+                          tick_interval_s=config.tick_interval_s)  # fmt: skip
+    ratings = RatingsAggregator(app, config.topics, codec)
+    register_views(app, cases.table, ratings.totals)
+    return StreamsWorker(app, cases, ratings)
+
+
+def issuer_key(settings: Settings) -> IssuerKey:
+    return IssuerKey.load_or_create(settings.state_dir / "keys")
+
+
+def build_issuance(settings: Settings) -> tuple[faust.App, IssuanceService]:
+    config = StreamsConfig(settings, app_id=f"{settings.topic_prefix}-certificates",
+                           web_enabled=False)  # fmt: skip
+    app = create_app(config)
+    return app, IssuanceService(app, config.topics, default_codec(), issuer_key(settings))
+
+
+def run_worker(app: faust.App, loglevel: str = "warn") -> None:
+    """Run a Faust worker in this process until SIGINT/SIGTERM; stops gracefully."""
+    worker = faust.Worker(app, loglevel=loglevel, quiet=True)
+    worker.execute_from_commandline()

@@ -1,0 +1,114 @@
+"""The case agent under Faust's test_context(): decode, transition, table, outbox, DLQ."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+
+import pytest
+
+from streams.app import StreamsConfig
+from streams.case_state import CaseState
+from streams.worker import build_streams
+from tests.unit.streams.harness import approve
+from topology.catalog import load_catalog
+from topology.codec import default_codec
+from topology.events import ApplicationAccepted, ItemTaskDispatched
+from topology.samples import sample_application
+from topology.settings import Settings
+
+pytestmark = pytest.mark.unit
+
+
+class Captured:
+    """Records what the processor publishes instead of handing it to the producer."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, object]] = []
+        self.dead: list[tuple[str, dict[str, bytes]]] = []
+
+    def events(self, kind: type) -> list:
+        return [event for _, event in self.sent if isinstance(event, kind)]
+
+
+@pytest.fixture
+async def worker(tmp_path, monkeypatch) -> AsyncIterator[tuple]:
+    settings = Settings(state_dir=tmp_path, topic_prefix="unit")
+    built = build_streams(StreamsConfig(settings, web_enabled=False))
+    captured = Captured()
+
+    async def send(topic, event, key=None):
+        captured.sent.append((topic, event))
+
+    async def dead_letter(topic, key, value, headers):
+        captured.dead.append((topic, dict(headers)))
+
+    monkeypatch.setattr(built.cases.outbox, "send", send)
+    monkeypatch.setattr(built.cases.outbox, "dead_letter", dead_letter)
+    built.app.finalize()
+    async with built.cases.agent.test_context() as agent:
+        yield built, agent, captured
+
+
+def application(case_id: str = "case-unit-1"):
+    catalog = load_catalog()
+    return sample_application(catalog, catalog.bundle("newborn_birth"), case_id, random.Random(3))
+
+
+async def put(agent, event, topic: str):
+    """Deliver one encoded event as if it came from ``topic``."""
+    codec = default_codec()
+    await agent.put(key=event.case_id.encode(), value=codec.encode(event))
+
+
+async def test_application_becomes_a_case_with_its_first_wave(worker):
+    built, agent, captured = worker
+    await put(agent, application(), built.cases.topics.applications)
+    assert len(captured.events(ApplicationAccepted)) == 1
+    tasks = captured.events(ItemTaskDispatched)
+    assert [t.item_code for t in tasks] == ["birth_medical_certificate"]
+    topic = next(topic for topic, event in captured.sent if event is tasks[0])
+    assert topic == built.cases.topics.department("health").tasks
+    state = CaseState.model_validate_json(built.cases.table[b"case-unit-1"])
+    assert state.runs["birth_medical_certificate"].attempt == 1
+
+
+async def test_duplicate_result_changes_nothing_and_reannounces(worker):
+    built, agent, captured = worker
+    await put(agent, application(), built.cases.topics.applications)
+    task = captured.events(ItemTaskDispatched)[0]
+    result = approve(task)
+    await put(agent, result, "results")
+    state_after_first = built.cases.table[b"case-unit-1"]
+    dispatched = len(captured.events(ItemTaskDispatched))
+    await put(agent, result, "results")
+    again = CaseState.model_validate_json(built.cases.table[b"case-unit-1"])
+    assert again.runs == CaseState.model_validate_json(state_after_first).runs
+    new = captured.events(ItemTaskDispatched)[dispatched:]
+    assert all(t.attempt == 1 for t in new), "re-announced tasks keep their ids and attempts"
+    assert {t.event_id for t in new} <= {
+        t.event_id for t in captured.events(ItemTaskDispatched)[:dispatched]
+    }
+
+
+async def test_garbage_and_orphan_results_are_dead_lettered(worker):
+    built, agent, captured = worker
+    await agent.put(key=b"x", value=b"not avro at all")
+    orphan = approve(
+        ItemTaskDispatched(
+            event_id=application().event_id,
+            case_id="nobody",
+            occurred_at=application().occurred_at,
+            bundle_code="newborn_birth",
+            item_code="birth_medical_certificate",
+            department="health",
+            attempt=1,
+            deadline=application().occurred_at,
+        )
+    )
+    await put(agent, orphan, "results")
+    assert len(captured.dead) == 2
+    reasons = [headers["__connect.errors.exception.class.name"] for _, headers in captured.dead]
+    assert reasons[0] == b"NotSingleObjectEncoded"
+    assert reasons[1] == b"UnknownCaseError"
+    assert all("__connect.errors.offset" in headers for _, headers in captured.dead)
