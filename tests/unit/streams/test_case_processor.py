@@ -92,7 +92,7 @@ async def test_duplicate_result_changes_nothing_and_reannounces(worker):
 
 
 async def test_garbage_and_orphan_results_are_dead_lettered(worker):
-    built, agent, captured = worker
+    _, agent, captured = worker
     await agent.put(key=b"x", value=b"not avro at all")
     orphan = approve(
         ItemTaskDispatched(
