@@ -12,6 +12,8 @@ from deploy.broker_cli import broker_app
 from deploy.catalog_cli import catalog_app
 from deploy.demo_cli import register_demo
 from deploy.schemas_cli import schemas_app
+from deploy.streams_cli import register_streams
+from deploy.topics_cli import topics_app
 
 app = typer.Typer(
     name="onething",
@@ -22,6 +24,8 @@ app = typer.Typer(
 app.add_typer(broker_app, name="broker")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(schemas_app, name="schemas")
+app.add_typer(topics_app, name="topics")
+register_streams(app)
 register_demo(app)
 
 _err = Console(stderr=True)

@@ -35,6 +35,8 @@ class StreamsConfig:
 def create_app(config: StreamsConfig) -> faust.App:
     """A Faust app on the configured brokers; at-least-once, commits after producer flush."""
     settings = config.settings
+    datadir = (settings.state_dir / "streams" / config.resolved_app_id).resolve()
+    datadir.mkdir(parents=True, exist_ok=True)
     return faust.App(
         config.resolved_app_id,
         broker=[f"kafka://{host}" for host in settings.kafka_bootstrap.split(",")],
@@ -54,6 +56,6 @@ def create_app(config: StreamsConfig) -> faust.App:
         web_port=config.web_port,
         web_bind="127.0.0.1",
         web_host="127.0.0.1",
-        datadir=str(settings.state_dir / "streams" / config.resolved_app_id),
+        datadir=str(datadir),
         **config.extra,
     )

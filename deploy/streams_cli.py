@@ -1,0 +1,107 @@
+"""`onething streams run`, `onething certificates run|verify`, `onething case <id>`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from streams.app import StreamsConfig
+from streams.issuance.signing import load_public_key, verify
+from streams.worker import build_issuance, build_streams, run_worker
+from topology.codec import default_codec
+from topology.events import CertificateIssued
+from topology.logs import configure_logging
+from topology.settings import get_settings
+
+streams_app = typer.Typer(help="The Faust stream processors (intake, dispatch, join, deadlines).")
+certificates_app = typer.Typer(help="The reference e-certificate service (统一发证).")
+_out = Console()
+
+
+@streams_app.command("run")
+def run_streams(
+    web_port: int | None = typer.Option(None, help="Status web port (ONETHING_STREAMS_WEB_PORT)."),
+    loglevel: str = typer.Option("warn", help="Faust log level: crit|error|warn|info|debug."),
+) -> None:
+    """Run a streams worker until Ctrl-C (SIGTERM stops it gracefully)."""
+    configure_logging()
+    settings = get_settings()
+    port = web_port or settings.streams_web_port
+    run_worker(build_streams(StreamsConfig(settings, web_port=port)).app, loglevel)
+
+
+@certificates_app.command("run")
+def run_certificates(loglevel: str = typer.Option("warn", help="Faust log level.")) -> None:
+    """Run the certificate service until Ctrl-C."""
+    configure_logging()
+    app, _ = build_issuance(get_settings())
+    run_worker(app, loglevel)
+
+
+@certificates_app.command("verify")
+def verify_certificate(
+    path: Path = typer.Argument(..., help="A CertificateIssued event, Avro single-object bytes."),
+    public_key: Path | None = typer.Option(None, help="Issuer public key PEM."),
+) -> None:
+    """Verify a certificate's Ed25519 signature and payload digest."""
+    settings = get_settings()
+    key_path = public_key or settings.state_dir / "keys" / "issuer-ed25519.pub.pem"
+    event = default_codec().decode_as(path.read_bytes(), CertificateIssued, topic=str(path))
+    problem = verify(event, load_public_key(key_path))
+    if problem:
+        _out.print(f"[red]INVALID[/] {event.certificate_number}: {problem}")
+        raise typer.Exit(1)
+    _out.print(f"[green]valid[/] {event.certificate_type} {event.certificate_number} "
+               f"(key {event.key_id})")  # fmt: skip
+
+
+def show_case(case_id: str, url: str | None = None, as_json: bool = False) -> None:
+    """Print a case's state and timeline from the streams worker's web view."""
+    settings = get_settings()
+    base = url or f"http://127.0.0.1:{settings.streams_web_port}"
+    response = httpx.get(f"{base}/cases/{case_id}/", timeout=5.0)
+    if response.status_code == 404:
+        _out.print(f"[red]no case {case_id}[/]")
+        raise typer.Exit(1)
+    response.raise_for_status()
+    case = response.json()
+    if as_json:
+        _out.print_json(json.dumps(case, ensure_ascii=False))
+        return
+    print_case(case)
+
+
+def print_case(case: dict[str, Any]) -> None:
+    bundle = case["bundle"]
+    _out.print(f"[bold]{case['case_id']}[/] {bundle['name']} ({bundle['code']}) — "
+               f"[bold]{case['phase']}[/], lead {case['lead_department']}")  # fmt: skip
+    items = Table("item", "department", "status", "attempt", title="items")
+    for code, item in case["items"].items():
+        items.add_row(f"{item['name']} ({code})", item["department"], item["status"],
+                      str(item["attempt"]))  # fmt: skip
+    _out.print(items)
+    timeline = Table("at", "event", "item", "detail", title="timeline")
+    for entry in case["timeline"]:
+        timeline.add_row(entry["at"][11:23], entry["event"], entry.get("item") or "",
+                         entry.get("detail") or "")  # fmt: skip
+    _out.print(timeline)
+
+
+def register_streams(app: typer.Typer) -> None:
+    app.add_typer(streams_app, name="streams")
+    app.add_typer(certificates_app, name="certificates")
+
+    @app.command("case")
+    def case(
+        case_id: str,
+        url: str | None = typer.Option(None, help="Streams worker base URL."),
+        as_json: bool = typer.Option(False, "--json", help="JSON output."),
+    ) -> None:
+        """Show one case: its state, items and timeline (GET /cases/{id}/)."""
+        show_case(case_id, url, as_json)
