@@ -37,8 +37,7 @@ def fetch_jars(layout: BrokerLayout) -> bool:
     if done.returncode != 0:
         raise BrokerError(
             f"Maven could not fetch Apache Kafka {layout.kafka_version}",
-            "check that Maven Central is reachable and the version exists "
-            "(ONETHING_KAFKA_VERSION)",
+            "check that Maven Central is reachable and the version exists (ONETHING_KAFKA_VERSION)",
             detail=(done.stdout + done.stderr)[-4000:],
         )
     layout.jars_complete.write_text(layout.kafka_version, encoding="utf-8")

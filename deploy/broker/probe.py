@@ -24,9 +24,7 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
 
 async def answers_metadata(bootstrap: str, wait_s: float = 3.0) -> bool:
     """True when the broker at ``bootstrap`` answers a metadata request within ``wait_s``."""
-    admin = AIOKafkaAdminClient(
-        bootstrap_servers=bootstrap, request_timeout_ms=int(wait_s * 1000)
-    )
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=int(wait_s * 1000))
     try:
         await asyncio.wait_for(admin.start(), wait_s)
         await asyncio.wait_for(admin.list_topics(), wait_s)

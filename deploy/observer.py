@@ -1,0 +1,152 @@
+"""Watch the bus from outside, as ops and downstream services do: decode every lifecycle event
+and keep per-case and per-department tallies, with the time each fact was seen."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from aiokafka import AIOKafkaConsumer
+
+from topology.codec import CodecError, default_codec
+from topology.events import (
+    ApplicationAccepted,
+    ApplicationRefused,
+    BundleCompleted,
+    BundleRejected,
+    BundleWithdrawn,
+    CertificateIssued,
+    CertificateRevoked,
+    Event,
+    ItemStatusReported,
+    ItemTaskDispatched,
+    SupplementRequested,
+)
+from topology.topics import Topics
+
+TERMINAL = (ApplicationRefused, BundleCompleted, BundleRejected, BundleWithdrawn)
+
+
+@dataclass
+class CaseSeen:
+    phase: str = "submitted"
+    events: list[tuple[float, Event]] = field(default_factory=list)
+
+    def first(self, kind: type[Event]) -> float | None:
+        return next((at for at, event in self.events if isinstance(event, kind)), None)
+
+
+@dataclass
+class Observation:
+    """Everything observed so far; safe to read while the observer runs (one event loop)."""
+
+    cases: dict[str, CaseSeen] = field(default_factory=lambda: defaultdict(CaseSeen))
+    by_department: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    event_ids: Counter[str] = field(default_factory=Counter)
+    certificates: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    certificate_events: list[CertificateIssued] = field(default_factory=list)
+    revoked: set[str] = field(default_factory=set)
+    undecodable: int = 0
+
+    def record(self, event: Event, at: float) -> None:
+        self.event_ids[event.event_id] += 1
+        if self.event_ids[event.event_id] > 1:
+            return  # a re-announced copy: same fact, already counted
+        case = self.cases[event.case_id]
+        case.events.append((at, event))
+        if isinstance(event, ItemTaskDispatched):
+            self.by_department[event.department]["dispatched"] += 1
+        elif isinstance(event, ItemStatusReported):
+            self.by_department[event.department][event.status.value.lower()] += 1
+        elif isinstance(event, CertificateIssued):
+            self.certificates[(event.case_id, event.certificate_type)].add(event.certificate_number)
+            self.certificate_events.append(event)
+        elif isinstance(event, CertificateRevoked):
+            self.revoked.add(event.certificate_number)
+        case.phase = _phase(event, case.phase)
+
+    def phases(self) -> Counter[str]:
+        return Counter(case.phase for case in self.cases.values())
+
+    def events_of(self, kind: type[Event]) -> list[Event]:
+        return [e for case in self.cases.values() for _, e in case.events if isinstance(e, kind)]
+
+    def finished(self, case_ids: Iterable[str]) -> bool:
+        return all(self.cases[c].phase in _FINAL for c in case_ids)
+
+
+_FINAL = {"refused", "completed", "rejected", "withdrawn"}
+_PHASES: dict[type[Event], str] = {
+    ApplicationAccepted: "accepted",
+    ApplicationRefused: "refused",
+    SupplementRequested: "awaiting_applicant",
+    BundleCompleted: "completed",
+    BundleRejected: "rejected",
+    BundleWithdrawn: "withdrawn",
+}
+
+
+def _phase(event: Event, current: str) -> str:
+    if current in _FINAL:
+        return current
+    if isinstance(event, ItemTaskDispatched) and current == "awaiting_applicant":
+        return "accepted"  # re-dispatched after the applicant answered
+    return _PHASES.get(type(event), current)
+
+
+def observed_topics(topics: Topics, departments: Iterable[str]) -> list[str]:
+    names = [topics.case_events, topics.completions, topics.certificates]
+    for department in departments:
+        names += [topics.department(department).tasks, topics.department(department).results]
+    return names
+
+
+class Observer:
+    """Consumes the lifecycle and department topics from their start, without a group."""
+
+    def __init__(self, bootstrap: str, topics: Topics, departments: Iterable[str]) -> None:
+        self.seen = Observation()
+        self._consumer = AIOKafkaConsumer(
+            *observed_topics(topics, departments), bootstrap_servers=bootstrap,
+            auto_offset_reset="earliest", enable_auto_commit=False, group_id=None,
+        )  # fmt: skip
+        self._task: asyncio.Task[None] | None = None
+        self._codec = default_codec()
+
+    async def start(self) -> None:
+        await self._consumer.start()
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self._consumer.stop()
+
+    async def _run(self) -> None:
+        while True:
+            batches = await self._consumer.getmany(timeout_ms=200, max_records=5000)
+            now = time.monotonic()
+            for records in batches.values():
+                for record in records:
+                    try:
+                        event = self._codec.decode(record.value or b"", topic=record.topic,
+                                                   offset=record.offset)  # fmt: skip
+                    except CodecError:
+                        self.seen.undecodable += 1
+                        continue
+                    self.seen.record(event, now)
+
+    async def wait_for(self, condition: Callable[[Observation], bool], within_s: float) -> bool:
+        """Wait until ``condition`` holds, or ``within_s`` passes; returns whether it held."""
+        deadline = time.monotonic() + within_s
+        while not condition(self.seen):
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.05)
+        return True

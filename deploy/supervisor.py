@@ -1,0 +1,129 @@
+"""Start the bus's processes, wait until they serve, and stop every one of them afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aiokafka.admin import AIOKafkaAdminClient
+
+from topology.settings import Settings
+
+_STOP_GRACE_S = 20.0
+
+
+@dataclass(frozen=True)
+class Component:
+    """One process kind of the bus: how to start it and which consumer group shows it serves."""
+
+    name: str
+    argv: tuple[str, ...]
+    group: str | None = None
+
+
+def bus_components(settings: Settings, adapters: bool = True) -> list[Component]:
+    cli = (sys.executable, "-m", "deploy")
+    found = [
+        Component("streams", (*cli, "streams", "run"), f"{settings.topic_prefix}-streams"),
+        Component("certificates", (*cli, "certificates", "run"),
+                  f"{settings.topic_prefix}-certificates"),
+    ]  # fmt: skip
+    if adapters:
+        found.append(Component("adapters", (*cli, "adapter", "run", "--all")))
+    return found
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment that gives a child process the same settings as this one."""
+    env = dict(os.environ)
+    for name, value in settings.model_dump(mode="json").items():
+        if value is None:
+            env.pop(f"ONETHING_{name.upper()}", None)
+            continue
+        text = ",".join(map(str, value)) if isinstance(value, list) else str(value)
+        env[f"ONETHING_{name.upper()}"] = text
+    env["ONETHING_LOG_FORMAT"] = "json"
+    return env
+
+
+@dataclass
+class Supervisor:
+    """Child processes of one bus; logs under ``<state>/logs/<prefix>/<component>.log``."""
+
+    settings: Settings
+    components: Sequence[Component]
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def log_dir(self) -> Path:
+        return (self.settings.state_dir / "logs" / self.settings.topic_prefix).resolve()
+
+    def start(self) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        env = settings_env(self.settings)
+        for component in self.components:
+            with (self.log_dir / f"{component.name}.log").open("ab") as log:
+                self.processes[component.name] = subprocess.Popen(
+                    component.argv, stdout=log, stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL, env=env, start_new_session=True,
+                )  # fmt: skip
+
+    async def wait_ready(self, within_s: float = 90.0) -> None:
+        """Wait until every component's consumer group is Stable; fail fast if one exits."""
+        groups = {c.group: c.name for c in self.components if c.group}
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap)
+        await admin.start()
+        deadline = time.monotonic() + within_s
+        try:
+            while groups:
+                self.check_alive()
+                for described in await admin.describe_consumer_groups(list(groups)):
+                    for group in described.groups:
+                        if group[2] == "Stable" and group[5]:
+                            groups.pop(group[1], None)
+                if groups and time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"not serving after {within_s:g}s: {sorted(groups.values())}"
+                    )
+                await asyncio.sleep(0.25)
+        finally:
+            await admin.close()
+
+    def check_alive(self) -> None:
+        for name, process in self.processes.items():
+            if process.poll() is not None:
+                tail = self.tail(name)
+                raise RuntimeError(f"{name} exited with code {process.returncode}:\n{tail}")
+
+    def tail(self, name: str, lines: int = 30) -> str:
+        path = self.log_dir / f"{name}.log"
+        text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self) -> None:
+        """SIGTERM every child, wait for a graceful exit, SIGKILL what is left."""
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + _STOP_GRACE_S
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.processes.clear()
+
+    def __enter__(self) -> Supervisor:
+        self.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
