@@ -1,0 +1,167 @@
+"""The whole bus on the real broker: from one application to one set of certificates."""
+
+from __future__ import annotations
+
+import random
+import uuid
+
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from streams.issuance.signing import load_public_key, verify
+from tests.e2e.conftest import SILENT_DEPARTMENT
+from topology.catalog import load_catalog
+from topology.codec import default_codec
+from topology.events import (
+    ApplicationRefused,
+    BundleCompleted,
+    BundleRejected,
+    DeadlineReached,
+    ItemStatusReported,
+    ItemTaskCancelled,
+    ItemTaskDispatched,
+    SupplementRequested,
+)
+from topology.samples import Flaws, sample_application
+
+pytestmark = pytest.mark.e2e
+
+NATIONAL = load_catalog()
+
+
+def new_case(bundle: str, flaws: Flaws | None = None, tag: str = "c"):
+    case_id = f"{tag}-{bundle}-{uuid.uuid4().hex[:6]}"
+    return sample_application(NATIONAL, NATIONAL.bundle(bundle), case_id,
+                              random.Random(case_id), flaws)  # fmt: skip
+
+
+def phase(bus, case_id):
+    return bus.observer.seen.cases[case_id].phase
+
+
+def events(bus, case_id, kind):
+    return [e for _, e in bus.observer.seen.cases[case_id].events if isinstance(e, kind)]
+
+
+async def test_every_national_bundle_completes_with_its_certificates(bus):
+    bundles = [b.code for b in NATIONAL.bundles
+               if SILENT_DEPARTMENT not in {i.department for i in b.items}]  # fmt: skip
+    apps = [new_case(code, tag="all") for code in bundles]
+    for app in apps:
+        await bus.portal.submit(app)
+    await bus.portal.flush()
+    ids = [a.case_id for a in apps]
+
+    def certified(seen):
+        if not seen.finished(ids):
+            return False
+        due = [(c, t) for c in ids for e in events(bus, c, BundleCompleted)
+               for t in e.certificate_types]  # fmt: skip
+        return all(pair in seen.certificates for pair in due)
+
+    await bus.wait(certified, 90, "every bundle completed and certified")
+    key = load_public_key(bus.settings.state_dir / "keys" / "issuer-ed25519.pub.pem")
+    for app in apps:
+        assert phase(bus, app.case_id) == "completed", app.bundle_code
+        [done] = events(bus, app.case_id, BundleCompleted)
+        bundle = NATIONAL.bundle(app.bundle_code)
+        assert set(done.certificate_types) == {
+            t for item in bundle.applicable_items() for t in item.certificate_types()
+        }
+        for certificate_type in done.certificate_types:
+            assert len(bus.observer.seen.certificates[(app.case_id, certificate_type)]) == 1
+    issued = [e for e in bus.observer.seen.certificate_events if e.case_id in set(ids)]
+    assert issued
+    assert all(verify(event, key) is None for event in issued)
+
+
+async def test_results_delivered_again_in_reverse_complete_once(bus):
+    app = new_case("newborn_birth", tag="dup")
+    await bus.portal.submit(app)
+    await bus.portal.flush()
+    await bus.wait(lambda seen: seen.cases[app.case_id].phase == "completed", 30, "completion")
+    results = events(bus, app.case_id, ItemStatusReported)
+    codec = default_codec()
+    producer = AIOKafkaProducer(bootstrap_servers=bus.settings.kafka_bootstrap, acks="all")
+    await producer.start()
+    try:
+        for result in reversed(results):
+            await producer.send(bus.topics.department(result.department).results,
+                                codec.encode(result), key=app.case_id.encode())  # fmt: skip
+        await producer.flush()
+    finally:
+        await producer.stop()
+    [done] = events(bus, app.case_id, BundleCompleted)
+    types = list(done.certificate_types)
+    await bus.wait(lambda seen: all((app.case_id, t) in seen.certificates for t in types), 30)
+    # A bounded wait for any second completion or certificate the redelivery might cause:
+    duplicated = await bus.observer.wait_for(
+        lambda seen: seen.event_ids[done.event_id] > 1, within_s=3.0
+    )
+    assert duplicated, "the case re-announces its completion with the same event id"
+    assert len(events(bus, app.case_id, BundleCompleted)) == 1
+    for t in types:
+        assert len(bus.observer.seen.certificates[(app.case_id, t)]) == 1
+
+
+async def test_refusal_lists_every_problem_at_once(bus):
+    flaws = Flaws(invalid_fields=("mother_id", "father_id"), missing_fields=("newborn_birth_date",))
+    app = new_case("newborn_birth", flaws, tag="ref")
+    await bus.portal.submit(app)
+    await bus.portal.flush()
+    await bus.wait(lambda seen: seen.cases[app.case_id].phase == "refused", 30, "refusal")
+    [refused] = events(bus, app.case_id, ApplicationRefused)
+    fields = {p.field for p in refused.problems}
+    assert {"form.mother_id", "form.father_id", "form.newborn_birth_date"} <= fields
+
+
+async def test_supplements_from_two_departments_become_one_request(bus):
+    app = new_case(
+        "enterprise_opening",
+        Flaws(unreadable_materials=("business_license", "resident_id_card")),
+        tag="sup",
+    )
+    await bus.portal.submit(app)
+    await bus.portal.flush()
+    await bus.wait(lambda seen: seen.cases[app.case_id].phase == "awaiting_applicant", 30,
+                   "a supplement request")  # fmt: skip
+    [request] = events(bus, app.case_id, SupplementRequested)
+    assert len({s.department for s in request.supplements}) >= 2
+    answered = tuple(
+        m.model_copy(update={"sha256": "c" * 64, "version": 2})
+        for m in app.materials if m.material_code in {s.code for s in request.supplements}
+    )  # fmt: skip
+    await bus.portal.supplement(app.case_id, answered)
+    await bus.portal.flush()
+    await bus.wait(lambda seen: seen.cases[app.case_id].phase == "completed", 30, "completion")
+    assert len(events(bus, app.case_id, SupplementRequested)) == 1
+
+
+async def test_rejected_item_rejects_the_bundle_and_cancels_the_rest(bus):
+    app = new_case("employee_hiring", Flaws(forged_materials=("labour_contract",)), tag="rej")
+    await bus.portal.submit(app)
+    await bus.portal.flush()
+    await bus.wait(lambda seen: seen.cases[app.case_id].phase == "rejected", 30, "rejection")
+    [rejected] = events(bus, app.case_id, BundleRejected)
+    assert "labour_contract" in rejected.reason
+    assert events(bus, app.case_id, BundleCompleted) == []
+    assert bus.observer.seen.certificates.keys().isdisjoint(
+        {(app.case_id, t) for t in NATIONAL.bundle("employee_hiring").certificate_types()}
+    )
+    dispatched = {t.item_code for t in events(bus, app.case_id, ItemTaskDispatched)}
+    answered = {r.item_code for r in events(bus, app.case_id, ItemStatusReported)}
+    cancelled = {c.item_code for c in events(bus, app.case_id, ItemTaskCancelled)}
+    assert dispatched - answered <= cancelled, "every task still in flight was cancelled"
+
+
+async def test_deadline_fires_with_no_traffic(bus):
+    app = new_case("enterprise_operation_permit", tag="late")  # its 消防 item gets no answer
+    await bus.portal.submit(app)
+    await bus.portal.flush()
+
+    def overdue(seen):
+        return any(e.level.value == "OVERDUE" and e.department == SILENT_DEPARTMENT
+                   for e in events(bus, app.case_id, DeadlineReached))  # fmt: skip
+
+    await bus.wait(overdue, 45, f"an overdue {SILENT_DEPARTMENT} item")
+    assert phase(bus, app.case_id) == "accepted"
