@@ -1,1 +1,35 @@
-"""The adapter SDK department teams import, and one package per department."""
+"""The adapter SDK a department team imports, and the built-in department adapters.
+
+from adapters import DepartmentRouter, ItemOutcome, ItemTask
+"""
+
+from __future__ import annotations
+
+from adapters.sdk.backend import (
+    ActReply,
+    ActRequest,
+    BackendError,
+    BackendRefusedError,
+    DepartmentSystem,
+    TransientBackendError,
+)
+from adapters.sdk.outcome import ItemOutcome
+from adapters.sdk.replies import outcome_of
+from adapters.sdk.router import DepartmentRouter, submit_registration
+from adapters.sdk.settings import AdapterSettings
+from adapters.sdk.task import ItemTask
+
+__all__ = [
+    "ActReply",
+    "ActRequest",
+    "AdapterSettings",
+    "BackendError",
+    "BackendRefusedError",
+    "DepartmentRouter",
+    "DepartmentSystem",
+    "ItemOutcome",
+    "ItemTask",
+    "TransientBackendError",
+    "outcome_of",
+    "submit_registration",
+]

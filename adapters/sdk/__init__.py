@@ -1,0 +1,1 @@
+"""The adapter SDK: routers, tasks, outcomes, backends, and the machinery that runs them."""

@@ -1,0 +1,68 @@
+"""The Kafka clients an adapter needs, configured once: the producer and the ledger reader."""
+
+from __future__ import annotations
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.structs import TopicPartition
+
+from adapters.sdk.ledger import Ledger
+from adapters.sdk.settings import AdapterSettings
+from topology.codec import Codec
+
+
+class MissingTopicError(RuntimeError):
+    """A topic the adapter needs does not exist (the broker does not auto-create topics)."""
+
+
+def make_producer(bootstrap: str, settings: AdapterSettings) -> AIOKafkaProducer:
+    """acks=all and idempotent: a result is durable before its task's offset is committed."""
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=settings.linger_ms,
+        max_batch_size=256 * 1024,
+        client_id="onething-adapters",
+    )
+
+
+def make_consumer(bootstrap: str, group_id: str) -> AIOKafkaConsumer:
+    return AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=group_id,
+        client_id=group_id,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        max_partition_fetch_bytes=4 * 1024 * 1024,
+    )
+
+
+async def load_ledger(bootstrap: str, topic: str, codec: Codec) -> Ledger:
+    """Read the compacted ledger topic from the beginning to its end offsets at start."""
+    ledger = Ledger(topic)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        await consumer.topics()  # refresh metadata
+        partitions = consumer.partitions_for_topic(topic)
+        if not partitions:
+            raise MissingTopicError(
+                f"ledger topic {topic} does not exist: create the department's "
+                "topics first (onething topics apply)"
+            )
+        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        ends = await consumer.end_offsets(tps)
+        remaining = {tp for tp in tps if ends[tp] > 0}
+        while remaining:
+            batches = await consumer.getmany(timeout_ms=200, max_records=20_000)
+            for records in batches.values():
+                for record in records:
+                    ledger.load(record.key, record.value, codec)
+            for tp in list(remaining):
+                if await consumer.position(tp) >= ends[tp]:
+                    remaining.discard(tp)
+    finally:
+        await consumer.stop()
+    return ledger

@@ -1,0 +1,135 @@
+"""DepartmentRouter: a department declares one typed handler per item; the SDK does the rest.
+
+router = DepartmentRouter("public_security", backend=PublicSecurityClient)
+
+@router.handles("户口登记")
+async def register_birth(task: ItemTask, backend: PublicSecurityClient) -> ItemOutcome: ...
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from adapters.sdk.backend import ActRequest, DepartmentSystem
+from adapters.sdk.outcome import ItemOutcome
+from adapters.sdk.replies import outcome_of
+from adapters.sdk.task import ItemTask
+from topology.catalog import Catalog, CatalogError, Item, normalise_name
+
+if TYPE_CHECKING:
+    from adapters.simulator.settings import SimulatorSettings
+
+B = TypeVar("B")
+Handler = Callable[[ItemTask, B], Awaitable[ItemOutcome]]
+SimulatorFactory = Callable[[str, "SimulatorSettings", Catalog], DepartmentSystem]
+"""Builds the simulator of a department system: (system code, settings, catalogue)."""
+_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _system(system: DepartmentSystem) -> DepartmentSystem:
+    return system
+
+
+async def submit_registration(task: ItemTask, backend: DepartmentSystem) -> ItemOutcome:
+    """The whole handler of a simple registration: send the act, map the reply."""
+    reply = await backend.submit(ActRequest.of(task), idempotency_key=task.idempotency_key)
+    return outcome_of(reply)
+
+
+@dataclass(frozen=True)
+class Route:
+    """A handler, how to build its backend from a system, and whose system serves it."""
+
+    handler: Handler[Any]
+    backend: Callable[[DepartmentSystem], Any]
+    system: str
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A router resolved against one catalogue: a route for every item of the department."""
+
+    department: str
+    routes: dict[str, Route]
+    items: dict[tuple[str, str], Item]
+    missing: tuple[str, ...]
+    unknown_keys: tuple[str, ...]
+
+    @property
+    def systems(self) -> tuple[str, ...]:
+        return tuple(sorted({route.system for route in self.routes.values()}))
+
+
+@dataclass
+class DepartmentRouter(Generic[B]):
+    """The handlers of one department, keyed by item code or Chinese item name."""
+
+    department: str
+    backend: Callable[[DepartmentSystem], B] = _system  # type: ignore[assignment]
+    simulator: SimulatorFactory | None = None
+    fallback: bool = False
+    """Route catalogue items without a handler to :func:`submit_registration`."""
+    description: str = ""
+    _routes: dict[str, Route] = field(default_factory=dict, repr=False)
+    _systems: dict[str, SimulatorFactory | None] = field(default_factory=dict, repr=False)
+
+    def handles(self, *keys: str) -> Callable[[Handler[B]], Handler[B]]:
+        """Register a handler for items named by code (``hukou_registration``) or name."""
+
+        def register(handler: Handler[B]) -> Handler[B]:
+            for key in keys:
+                self._add(key, Route(handler, self.backend, self.department))
+            return handler
+
+        return register
+
+    def registrations(self, *keys: str) -> None:
+        """These items are simple registrations: send the act, report the reply."""
+        for key in keys:
+            self._add(key, Route(submit_registration, _system, self.department))
+
+    def include(self, other: DepartmentRouter[Any]) -> None:
+        """Serve ``other``'s items too, through ``other``'s system (e.g. 住建 routes 公积金)."""
+        for key, route in other._routes.items():
+            self._add(key, route)
+        self._systems.setdefault(other.department, other.simulator)
+        self._systems.update({k: v for k, v in other._systems.items() if k not in self._systems})
+
+    def simulator_for(self, system: str) -> SimulatorFactory | None:
+        """The simulator factory of a system this router's routes call."""
+        return self.simulator if system == self.department else self._systems.get(system)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(self._routes)
+
+    def bind(self, catalog: Catalog) -> Binding:
+        """Resolve names to codes for this catalogue; say which items have no handler."""
+        try:
+            pairs = catalog.items_for_department(self.department)
+        except CatalogError:
+            pairs = []  # a department the catalogue does not know yet (a new adapter)
+        by_name = {normalise_name(k): r for k, r in self._routes.items() if not _CODE.match(k)}
+        routes = {k: r for k, r in self._routes.items() if _CODE.match(k)}
+        used: set[str] = set()
+        missing: list[str] = []
+        for _, item in pairs:
+            route = routes.get(item.code) or by_name.get(normalise_name(item.name))
+            if route is None and self.fallback:
+                route = Route(submit_registration, _system, self.department)
+            if route is None:
+                missing.append(item.code)
+                continue
+            routes[item.code] = route
+            used.update({item.code, normalise_name(item.name)})
+        unknown = tuple(k for k in by_name if k not in used)
+        items = {(bundle.code, item.code): item for bundle, item in pairs}
+        return Binding(self.department, routes, items, tuple(dict.fromkeys(missing)), unknown)
+
+    def _add(self, key: str, route: Route) -> None:
+        if key in self._routes and self._routes[key] != route:
+            raise ValueError(f"{self.department}: item {key!r} already has a handler")
+        self._routes[key] = route

@@ -1,0 +1,147 @@
+"""One department's adapter on Kafka: consume in batches, process, produce, then commit.
+
+A batch's results are awaited (acks=all) before its offsets are committed, so a crash
+redelivers tasks, never loses them; the ledger makes the redelivery harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
+from aiokafka.errors import CommitFailedError
+from aiokafka.structs import ConsumerRecord, TopicPartition
+
+from adapters.sdk.log import log
+from adapters.sdk.messages import RETRY_DUE_MS, Incoming, Outgoing
+from adapters.sdk.processor import TaskProcessor
+from adapters.sdk.settings import AdapterSettings
+from topology.topics import DepartmentTopics
+
+
+class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, runner: AdapterRunner) -> None:
+        self.runner = runner
+
+    async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
+        async with self.runner.batch_lock:  # let the batch in hand finish and commit
+            for tp in revoked:
+                self.runner.paused.pop(tp, None)
+
+    async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
+        log().info(
+            "partitions_assigned", department=self.runner.department, partitions=len(assigned)
+        )
+        self.runner.assigned.set()
+
+
+class AdapterRunner:
+    """Runs a TaskProcessor over a consumer group of its department's task + retry topics."""
+
+    def __init__(
+        self,
+        processor: TaskProcessor,
+        consumer: AIOKafkaConsumer,
+        producer: AIOKafkaProducer,
+        topics: DepartmentTopics,
+        settings: AdapterSettings,
+    ) -> None:
+        self.processor, self.consumer, self.producer = processor, consumer, producer
+        self.topics, self.settings = topics, settings
+        self.department = processor.department
+        self.batch_lock = asyncio.Lock()
+        self.assigned = asyncio.Event()
+        self.paused: dict[TopicPartition, int] = {}
+        self._retry_topics = frozenset(topics.retries)
+        self._started = False
+
+    async def start(self) -> None:
+        self.consumer.subscribe(
+            [self.topics.tasks, *self.topics.retries], listener=_Rebalance(self)
+        )
+        await self.consumer.start()
+        self._started = True
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Consume until ``stop`` is set; the batch in hand is finished and committed."""
+        while not stop.is_set():
+            self._resume_due()
+            fetched = await self.consumer.getmany(
+                timeout_ms=self.settings.poll_timeout_ms, max_records=self.settings.max_batch
+            )
+            if fetched:
+                async with self.batch_lock:
+                    await self._batch(fetched)
+
+    async def close(self) -> None:
+        if not self._started:
+            return
+        self._started = False
+        await self.consumer.stop()
+        log().info(
+            "adapter_stopped", department=self.department, **self.processor.metrics.snapshot()
+        )
+
+    async def _batch(self, fetched: dict[TopicPartition, list[ConsumerRecord]]) -> None:
+        records, offsets = self._due(fetched)
+        outgoing = await self._process(records)
+        sent = [
+            await self.producer.send(o.topic, o.value, key=o.key, headers=list(o.headers))
+            for o in outgoing
+        ]
+        await asyncio.gather(*sent)
+        if offsets:
+            try:
+                await self.consumer.commit(offsets)
+            except CommitFailedError:
+                log().warning("commit_failed_rebalanced", department=self.department)
+
+    def _due(
+        self, fetched: dict[TopicPartition, list[ConsumerRecord]]
+    ) -> tuple[list[Incoming], dict[TopicPartition, int]]:
+        """The records to process now; a retry partition pauses at its first record not due."""
+        now_ms = time.time() * 1000
+        records: list[Incoming] = []
+        offsets: dict[TopicPartition, int] = {}
+        for tp, batch in fetched.items():
+            for message in batch:
+                record = Incoming(
+                    tp.topic,
+                    tp.partition,
+                    message.offset,
+                    message.key,
+                    message.value,
+                    tuple(message.headers or ()),
+                )
+                if tp.topic in self._retry_topics and record.header_int(RETRY_DUE_MS) > now_ms:
+                    self.consumer.seek(tp, message.offset)
+                    self.consumer.pause(tp)
+                    self.paused[tp] = record.header_int(RETRY_DUE_MS)
+                    break
+                records.append(record)
+                offsets[tp] = message.offset + 1
+        return records, offsets
+
+    def _resume_due(self) -> None:
+        now_ms = time.time() * 1000
+        due = [tp for tp, at in self.paused.items() if at <= now_ms]
+        for tp in due:
+            del self.paused[tp]
+        if due:
+            self.consumer.resume(*due)
+
+    async def _process(self, records: Sequence[Incoming]) -> list[Outgoing]:
+        """Every record's output, in record order, at most ``concurrency`` in flight."""
+        results: list[list[Outgoing]] = [[] for _ in records]
+        work = iter(enumerate(records))
+
+        async def worker() -> None:
+            for index, record in work:
+                results[index] = await self.processor.process(record)
+
+        await asyncio.gather(
+            *(worker() for _ in range(min(self.settings.concurrency, len(records))))
+        )
+        return [out for result in results for out in result]
