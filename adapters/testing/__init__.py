@@ -1,0 +1,8 @@
+"""Testing an adapter: the in-memory harness, sample tasks and the contract suite."""
+
+from __future__ import annotations
+
+from adapters.testing.harness import CountingSystem, InMemoryAdapter
+from adapters.testing.samples import field_value, material_ref, sample_task
+
+__all__ = ["CountingSystem", "InMemoryAdapter", "field_value", "material_ref", "sample_task"]
