@@ -7,6 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
+from deploy.bench_cli import bench
 from deploy.broker import BrokerError
 from deploy.broker_cli import broker_app
 from deploy.catalog_cli import catalog_app
@@ -27,6 +28,7 @@ app.add_typer(schemas_app, name="schemas")
 app.add_typer(topics_app, name="topics")
 register_streams(app)
 register_demo(app)
+app.command(name="bench")(bench)
 
 _err = Console(stderr=True)
 

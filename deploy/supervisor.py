@@ -59,6 +59,7 @@ class Supervisor:
 
     settings: Settings
     components: Sequence[Component]
+    env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
@@ -67,7 +68,7 @@ class Supervisor:
 
     def start(self) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        env = settings_env(self.settings)
+        env = settings_env(self.settings) | self.env
         for component in self.components:
             with (self.log_dir / f"{component.name}.log").open("ab") as log:
                 self.processes[component.name] = subprocess.Popen(

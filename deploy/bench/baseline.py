@@ -1,0 +1,104 @@
+"""Kafka's own limit on this machine, in the same run: the same number of messages of the same
+size through aiokafka alone (the bus's producer settings), and through Kafka's perf tools."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+
+@dataclass(frozen=True)
+class Baseline:
+    tool: str
+    messages: int
+    record_bytes: int
+    produce_msgs_s: float
+    consume_msgs_s: float
+
+
+async def _topic(bootstrap: str, name: str, partitions: int) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(name, partitions, 1)])
+    finally:
+        await admin.close()
+
+
+async def aiokafka_baseline(
+    bootstrap: str, topic: str, messages: int, size: int, partitions: int
+) -> Baseline:
+    """acks=all, idempotent, linger 5 ms, futures awaited in batches of 5,000."""
+    await _topic(bootstrap, topic, partitions)
+    payload = b"x" * size
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all",
+                                enable_idempotence=True, linger_ms=5)  # fmt: skip
+    await producer.start()
+    began = time.perf_counter()
+    try:
+        for start in range(0, messages, 5000):
+            futures = [await producer.send(topic, payload, key=str(i).encode())
+                       for i in range(start, min(messages, start + 5000))]  # fmt: skip
+            await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+    produced = time.perf_counter() - began
+    consumed = await _consume_all(bootstrap, topic, messages)
+    return Baseline("aiokafka", messages, size, messages / produced, messages / consumed)
+
+
+async def _consume_all(bootstrap: str, topic: str, messages: int) -> float:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
+                                auto_offset_reset="earliest", enable_auto_commit=False)  # fmt: skip
+    await consumer.start()
+    began, seen = time.perf_counter(), 0
+    try:
+        while seen < messages and time.perf_counter() - began < 300:
+            batches = await consumer.getmany(timeout_ms=500, max_records=20000)
+            seen += sum(len(records) for records in batches.values())
+    finally:
+        await consumer.stop()
+    return time.perf_counter() - began
+
+
+def kafka_tools_baseline(
+    jars: Path, bootstrap: str, topic: str, messages: int, size: int
+) -> Baseline | None:
+    """Kafka's ProducerPerformance and ConsumerPerformance, or None if they fail."""
+    java = ["java", "-Xmx512m", "-cp", f"{jars}/*"]
+    produce = subprocess.run([
+        *java, "org.apache.kafka.tools.ProducerPerformance", "--topic", topic,
+        "--num-records", str(messages), "--record-size", str(size), "--throughput", "-1",
+        "--producer-props", f"bootstrap.servers={bootstrap}", "acks=all",
+        "enable.idempotence=true", "linger.ms=5",
+    ], capture_output=True, text=True, timeout=600, check=False)  # fmt: skip
+    consume = subprocess.run([
+        *java, "org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server", bootstrap,
+        "--topic", topic, "--messages", str(messages), "--timeout", "60000",
+    ], capture_output=True, text=True, timeout=600, check=False)  # fmt: skip
+    produced = re.findall(r"([\d.]+) records/sec", produce.stdout)
+    consumed = _consumer_rate(consume.stdout)
+    if not produced or consumed is None:
+        return None
+    return Baseline("kafka-perf-tools", messages, size, float(produced[-1]), consumed)
+
+
+def _consumer_rate(output: str) -> float | None:
+    """nMsg.sec from ConsumerPerformance's CSV output."""
+    lines = [line for line in output.splitlines() if line.strip()]
+    header = next((i for i, line in enumerate(lines) if "nMsg.sec" in line), None)
+    if header is None or header + 1 >= len(lines):
+        return None
+    names = [n.strip() for n in lines[header].split(",")]
+    values = [v.strip() for v in lines[header + 1].split(",")]
+    try:
+        return float(values[names.index("nMsg.sec")])
+    except (ValueError, IndexError):
+        return None

@@ -1,0 +1,43 @@
+"""Facts read from the broker after a run: messages per topic and consumer lag per group."""
+
+from __future__ import annotations
+
+from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.structs import TopicPartition
+
+
+async def end_offsets(bootstrap: str, prefix: str) -> dict[TopicPartition, int]:
+    """End offsets of every partition of every topic whose name starts with ``prefix``."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    await consumer.start()
+    try:
+        topics = [t for t in await consumer.topics() if t.startswith(prefix)]
+        partitions = [
+            TopicPartition(topic, p)
+            for topic in topics
+            for p in sorted(consumer.partitions_for_topic(topic) or ())
+        ]
+        return dict(await consumer.end_offsets(partitions)) if partitions else {}
+    finally:
+        await consumer.stop()
+
+
+async def group_lag(bootstrap: str, prefix: str) -> dict[str, int]:
+    """Messages not yet consumed, per consumer group whose id starts with ``prefix``."""
+    ends = await end_offsets(bootstrap, prefix)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        groups = [g[0] for g in await admin.list_consumer_groups() if str(g[0]).startswith(prefix)]
+        lag: dict[str, int] = {}
+        for group in groups:
+            offsets = await admin.list_consumer_group_offsets(group)
+            lag[group] = sum(
+                max(0, ends.get(tp, 0) - meta.offset)
+                for tp, meta in offsets.items()
+                if meta.offset >= 0
+            )
+        return lag
+    finally:
+        await admin.close()

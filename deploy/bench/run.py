@@ -1,0 +1,179 @@
+"""One benchmark run: start the bus, drive the workload, measure, baseline, report."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from rich.console import Console
+from rich.progress import Progress
+
+from deploy.bench.baseline import aiokafka_baseline, kafka_tools_baseline
+from deploy.bench.drive import drive, wait_done
+from deploy.bench.kafka_facts import end_offsets, group_lag
+from deploy.bench.meter import Meter, MeterConsumer
+from deploy.bench.procstats import ProcSample, sample, self_sample
+from deploy.bench.stats import case_latencies, stage_latencies, sustained_rate
+from deploy.bench.workload import Submission, national_mix
+from deploy.broker import Broker
+from deploy.supervisor import Component, Supervisor
+from deploy.topics_cli import plan_and_apply
+from topology.catalog import load_catalog
+from topology.settings import Settings
+from topology.topics import Topics
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    cases: int = 20_000
+    rate: float | None = None  # None: closed loop at saturation
+    warmup: int = 500
+    window: int = 2_000
+    dept_latency_ms: float = 0.0
+    profile_dir: Path | None = None
+    within_s: float = 900.0
+    baseline: bool = True
+
+
+def components(settings: Settings, options: BenchOptions) -> list[Component]:
+    def cli(name: str, *args: str) -> tuple[str, ...]:
+        if options.profile_dir is None:
+            return (sys.executable, "-m", "deploy", *args)
+        out = options.profile_dir / f"{name}.txt"
+        return (sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(out),
+                "-m", "deploy", *args)  # fmt: skip
+
+    prefix = settings.topic_prefix
+    return [
+        Component("streams", cli("streams", "streams", "run"), f"{prefix}-streams"),
+        Component("certificates", cli("certificates", "certificates", "run"),
+                  f"{prefix}-certificates"),
+        Component("adapters", cli("adapters", "adapter", "run", "--all")),
+    ]  # fmt: skip
+
+
+async def run_bench(settings: Settings, options: BenchOptions, console: Console) -> dict[str, Any]:
+    run = f"bench{uuid.uuid4().hex[:6]}"
+    settings = settings.model_copy(update={"topic_prefix": run})
+    topics = Topics(run)
+    with Progress(console=console) as progress:
+        work = national_mix(options.cases, run, progress=progress)
+    await plan_and_apply(settings.kafka_bootstrap, settings, dry_run=False)
+    latency = {"ONETHING_SIM_LATENCY_MS": str(options.dept_latency_ms)}
+    supervisor = Supervisor(settings, components(settings, options), env=latency)
+    meter = Meter()
+    departments = [d.code for d in load_catalog().departments]
+    watched = [topics.case_events, topics.completions, topics.certificates]
+    watched += [n for d in departments for n in (topics.department(d).tasks,
+                                                 topics.department(d).results)]  # fmt: skip
+    consumer = MeterConsumer(settings.kafka_bootstrap, watched, meter)
+    with supervisor:
+        await supervisor.wait_ready(within_s=120)
+        await consumer.start()
+        pids = _pids(settings, supervisor)
+        before = {kind: sample(pid) for kind, pid in pids.items()}
+        began = time.monotonic()
+        finished = await _load(settings, topics, work, meter, options, console)
+        elapsed = time.monotonic() - began
+        after = {kind: sample(pid) for kind, pid in pids.items()}
+        lag = await group_lag(settings.kafka_bootstrap, run)
+        await consumer.stop()
+    messages = sum((await end_offsets(settings.kafka_bootstrap, run)).values())
+    report = _report(options, work, meter, finished, elapsed, before, after, lag, messages)
+    if options.baseline:
+        report["baseline"] = await _baselines(settings, run, messages, meter, report)
+    return report
+
+
+async def _load(
+    settings: Settings, topics: Topics, work: list[Submission], meter: Meter,
+    options: BenchOptions, console: Console,
+) -> bool:  # fmt: skip
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all",
+                                enable_idempotence=True, linger_ms=5)  # fmt: skip
+    await producer.start()
+    try:
+        with Progress(console=console) as progress:
+            await drive(producer, topics.applications, work, meter, options.rate,
+                        options.window, progress)  # fmt: skip
+            return await wait_done(meter, work, progress, options.within_s)
+    finally:
+        await producer.stop()
+
+
+def _pids(settings: Settings, supervisor: Supervisor) -> dict[str, int]:
+    pids = {name: process.pid for name, process in supervisor.processes.items()}
+    broker = Broker(settings).pid()
+    if broker is not None:
+        pids["kafka-broker"] = broker
+    return pids
+
+
+def _report(
+    options: BenchOptions, work: list[Submission], meter: Meter, finished: bool, elapsed: float,
+    before: dict[str, ProcSample | None], after: dict[str, ProcSample | None],
+    lag: dict[str, int], messages: int,
+) -> dict[str, Any]:  # fmt: skip
+    cases = [meter.cases[item.case_id] for item in work]
+    unfinished = [item.case_id for item, case in zip(work, cases, strict=True) if not case.terminal]
+    extra_certificates = [
+        item.case_id for item, case in zip(work, cases, strict=True)
+        if len(case.certificates) > item.certificates
+    ]  # fmt: skip
+    completed = sum(case.terminal == "BundleCompleted" for case in cases)
+    processes = {}
+    for kind, end in after.items():
+        start = before.get(kind)
+        if end is None or start is None:
+            continue
+        cpu = end.cpu_s - start.cpu_s
+        processes[kind] = {"cpu_s": round(cpu, 2),
+                           "cpu_s_per_1000_cases": round(cpu * 1000 / max(completed, 1), 2),
+                           "peak_rss_mb": round(end.peak_rss_mb, 1)}  # fmt: skip
+    driver = self_sample()
+    processes["bench-driver"] = {"cpu_s": round(driver.cpu_s, 2),
+                                 "peak_rss_mb": round(driver.peak_rss_mb, 1)}  # fmt: skip
+    return {
+        "options": {"cases": options.cases, "rate": options.rate or "max",
+                    "warmup": options.warmup, "dept_latency_ms": options.dept_latency_ms},
+        "finished": finished,
+        "elapsed_s": round(elapsed, 2),
+        "cases": {"submitted": len(work), "completed": completed,
+                  "not_terminal": len(unfinished), "extra_certificates": len(extra_certificates)},
+        "throughput": {
+            "completed_cases_per_s": round(sustained_rate(cases, options.warmup), 1),
+            "bus_messages": messages,
+            "bus_messages_per_s": round(messages / elapsed, 1) if elapsed else 0.0,
+        },
+        "latency": case_latencies(cases),
+        "stages": stage_latencies(cases),
+        "consumer_lag": lag,
+        "processes": processes,
+        "mean_record_bytes": round(meter.value_bytes / max(meter.records, 1)),
+        "failures": {"not_terminal_sample": unfinished[:10],
+                     "extra_certificates_sample": extra_certificates[:10]},
+    }  # fmt: skip
+
+
+async def _baselines(
+    settings: Settings, run: str, messages: int, meter: Meter, report: dict[str, Any]
+) -> dict[str, Any]:
+    size = max(1, report["mean_record_bytes"])
+    count = max(messages, 1)
+    aio = await aiokafka_baseline(settings.kafka_bootstrap, f"{run}.baseline.aiokafka", count,
+                                  size, settings.partitions)  # fmt: skip
+    layout = Broker(settings).layout
+    tools = await asyncio.to_thread(kafka_tools_baseline, layout.jars, settings.kafka_bootstrap,
+                                    f"{run}.baseline.tools", count, size)  # fmt: skip
+    bus_rate = report["throughput"]["bus_messages_per_s"]
+    return {
+        "aiokafka": aio.__dict__,
+        "kafka_tools": tools.__dict__ if tools else None,
+        "bus_to_aiokafka_ratio": round(bus_rate / aio.produce_msgs_s, 3),
+    }

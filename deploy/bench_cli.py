@@ -1,0 +1,75 @@
+"""`onething bench`: the benchmark as a product feature (see deploy/bench/)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from deploy.bench.run import BenchOptions, run_bench
+from deploy.demo_cli import LocalBroker
+from topology.logs import configure_logging
+from topology.settings import get_settings
+
+_out = Console()
+
+
+def bench(
+    cases: int = typer.Option(20_000, help="Cases to submit (national mix of 13 bundles)."),
+    rate: str = typer.Option("max", help="Cases/s, or 'max' for a closed loop at saturation."),
+    warmup: int = typer.Option(500, help="Completions left out of the sustained rate."),
+    window: int = typer.Option(2_000, help="Open cases at most, with --rate max."),
+    dept_latency: float = typer.Option(0.0, "--dept-latency", help="Simulator latency, ms."),
+    bootstrap: str | None = typer.Option(None, help="Use this broker instead of the local one."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the report as JSON here."),
+    profile: Path | None = typer.Option(None, help="Write a pyinstrument profile per process."),
+    baseline: bool = typer.Option(True, help="Measure the Kafka baseline in the same run."),
+) -> None:
+    """Throughput, latency and footprint of the bus, beside Kafka's own limit."""
+    configure_logging()
+    settings = get_settings()
+    options = BenchOptions(cases=cases, rate=None if rate == "max" else float(rate),
+                           warmup=min(warmup, cases // 4), window=window,
+                           dept_latency_ms=dept_latency, profile_dir=profile,
+                           baseline=baseline)  # fmt: skip
+    if profile is not None:
+        profile.mkdir(parents=True, exist_ok=True)
+    if bootstrap:
+        report = asyncio.run(run_bench(settings.model_copy(update={"kafka_bootstrap": bootstrap}),
+                                       options, _out))  # fmt: skip
+    else:
+        with LocalBroker(settings) as local:
+            report = asyncio.run(run_bench(settings.model_copy(update={"kafka_bootstrap": local}),
+                                           options, _out))  # fmt: skip
+    _print(report)
+    if json_out is not None:
+        json_out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    if report["cases"]["not_terminal"] or report["cases"]["extra_certificates"]:
+        _out.print("[red]bench failed: cases without a terminal state or extra certificates[/]")
+        raise typer.Exit(1)
+
+
+def _print(report: dict[str, Any]) -> None:
+    table = Table("measure", "value", title="onething bench")
+    throughput, latency = report["throughput"], report["latency"]
+    rows: list[tuple[str, object]] = [
+        ("cases submitted / completed", f"{report['cases']['submitted']} / "
+                                        f"{report['cases']['completed']}"),
+        ("completed cases/s (sustained)", throughput["completed_cases_per_s"]),
+        ("bus messages/s", throughput["bus_messages_per_s"]),
+    ]  # fmt: skip
+    for name, figures in {**latency, **report["stages"]}.items():
+        rows.append((name, " ".join(f"{k} {v:.0f}" for k, v in figures.items() if k != "n")))
+    for kind, figures in report["processes"].items():
+        rows.append((f"process {kind}", ", ".join(f"{k} {v}" for k, v in figures.items())))
+    for name, value in report.get("baseline", {}).items():
+        rows.append((f"baseline {name}", json.dumps(value) if isinstance(value, dict) else value))
+    rows.append(("consumer lag at end", json.dumps(report["consumer_lag"])))
+    for name, value in rows:
+        table.add_row(name, str(value))
+    _out.print(table)
