@@ -13,6 +13,7 @@ from adapters.sdk.backend import (
     DepartmentSystem,
     TransientBackendError,
 )
+from adapters.sdk.client import ActClient
 from adapters.sdk.outcome import ItemOutcome
 from adapters.sdk.replies import outcome_of
 from adapters.sdk.router import DepartmentRouter, submit_registration
@@ -20,6 +21,7 @@ from adapters.sdk.settings import AdapterSettings
 from adapters.sdk.task import ItemTask
 
 __all__ = [
+    "ActClient",
     "ActReply",
     "ActRequest",
     "AdapterSettings",

@@ -7,6 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
+from deploy.adapter_cli import adapter_app, simulate_app
 from deploy.bench_cli import bench
 from deploy.broker import BrokerError
 from deploy.broker_cli import broker_app
@@ -23,6 +24,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(broker_app, name="broker")
+app.add_typer(adapter_app, name="adapter")
+app.add_typer(simulate_app, name="simulate")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(schemas_app, name="schemas")
 app.add_typer(topics_app, name="topics")

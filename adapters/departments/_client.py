@@ -1,29 +1,16 @@
-"""What the department adapters share: a typed client base over a department system, and
-checks of the numbers a system hands back before the bus trusts them."""
+"""What the department adapters share: checks of what a system hands back, amounts, and
+prerequisite lookups; the typed client base is the SDK's ActClient."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
-from adapters.sdk.backend import ActReply, ActRequest, BackendRefusedError, DepartmentSystem
+from adapters.sdk.backend import ActReply, BackendRefusedError
 from adapters.sdk.outcome import ItemOutcome
 from adapters.sdk.task import ItemTask
 from topology.events import SupplementNeed, SupplementProblem
 from topology.identifiers import citizen_id_problem, uscc_problem
-
-
-class ActClient:
-    """Base of the typed department clients: each domain method builds its request here."""
-
-    def __init__(self, system: DepartmentSystem) -> None:
-        self.system = system
-
-    async def perform(self, task: ItemTask, extra: Mapping[str, str] | None = None) -> ActReply:
-        """Send ``task``'s act, with the task's fields plus what the system also wants."""
-        form = {**task.fields, **(extra or {})}
-        request = ActRequest.of(task, form)
-        return await self.system.submit(request, idempotency_key=task.idempotency_key)
 
 
 def check_output(reply: ActReply, code: str, problem: Callable[[str], str | None]) -> None:

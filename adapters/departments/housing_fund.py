@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from adapters.departments._client import ActClient, amount, invalid_amount
+from adapters.departments._client import amount, invalid_amount
 from adapters.sdk.backend import ActReply
+from adapters.sdk.client import ActClient
 from adapters.sdk.outcome import ItemOutcome
 from adapters.sdk.replies import outcome_of
 from adapters.sdk.router import DepartmentRouter

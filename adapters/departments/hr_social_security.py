@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from adapters.departments._client import ActClient, first_prerequisite
+from adapters.departments._client import first_prerequisite
 from adapters.sdk.backend import ActReply, BackendRefusedError
+from adapters.sdk.client import ActClient
 from adapters.sdk.outcome import ItemOutcome
 from adapters.sdk.replies import outcome_of
 from adapters.sdk.router import DepartmentRouter

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Protocol
 
 from adapters.departments._client import (
-    ActClient,
     check_citizen_id,
     first_prerequisite,
 )
 from adapters.sdk.backend import ActReply
+from adapters.sdk.client import ActClient
 from adapters.sdk.outcome import ItemOutcome
 from adapters.sdk.replies import outcome_of
 from adapters.sdk.router import DepartmentRouter
