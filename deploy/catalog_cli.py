@@ -54,8 +54,11 @@ def list_bundles(region: str = _REGION, fmt: Format = _FORMAT) -> None:
     catalog = _load(region)
     rows = [_summary(bundle) for bundle in catalog.bundles]
     if fmt is Format.json:
-        head = {"region": catalog.region, "version": catalog.version,
-                "fingerprint": catalog.fingerprint}
+        head = {
+            "region": catalog.region,
+            "version": catalog.version,
+            "fingerprint": catalog.fingerprint,
+        }
         typer.echo(json.dumps({**head, "bundles": rows}, ensure_ascii=False, indent=2))
         return
     table = Table(title=f"{catalog.name} ({catalog.version}, {catalog.fingerprint[:12]})")
@@ -63,9 +66,16 @@ def list_bundles(region: str = _REGION, fmt: Format = _FORMAT) -> None:
         table.add_column(column, overflow="fold")
     for row in rows:
         lead = catalog.department(row["lead_department"]).name if row["lead_department"] else "-"
-        table.add_row(row["code"], row["name"], row["category"], lead,
-                      str(row["time_limit_days"] or "-"), str(row["items"]),
-                      "yes" if row["itemised"] else "names only", row["batch"] or "")
+        table.add_row(
+            row["code"],
+            row["name"],
+            row["category"],
+            lead,
+            str(row["time_limit_days"] or "-"),
+            str(row["items"]),
+            "yes" if row["itemised"] else "names only",
+            row["batch"] or "",
+        )
     _out.print(table)
 
 
@@ -96,8 +106,12 @@ def show(
         raise typer.Exit(1) from error
     items = [_item_detail(catalog, item) for item in found.topological_order()]
     if fmt is Format.json:
-        body = {**found.model_dump(mode="json", exclude={"items"}), "items": items,
-                "certificate_types": found.certificate_types(), "version": catalog.version}
+        body = {
+            **found.model_dump(mode="json", exclude={"items"}),
+            "items": items,
+            "certificate_types": found.certificate_types(),
+            "version": catalog.version,
+        }
         typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
         return
     _print_bundle(catalog, found, items)
@@ -106,13 +120,16 @@ def show(
 def _print_bundle(catalog: Catalog, bundle: Bundle, items: list[dict[str, Any]]) -> None:
     lead = catalog.department(bundle.lead_department).name if bundle.lead_department else "-"
     days = bundle.time_limit_days or "-"
-    _out.print(f"[bold]{bundle.name}[/] ({bundle.code}) ★{lead}, {days} working days, "
-               f"{bundle.category}/{bundle.life_stage}")
+    _out.print(
+        f"[bold]{bundle.name}[/] ({bundle.code}) ★{lead}, {days} working days, "
+        f"{bundle.category}/{bundle.life_stage}"
+    )
     if bundle.aliases:
         _out.print(f"also: {', '.join(bundle.aliases)}")
     for group in bundle.situation_groups:
-        options = ", ".join(f"{o.code}={o.name}" + (" (default)" if o.default else "")
-                            for o in group.options)
+        options = ", ".join(
+            f"{o.code}={o.name}" + (" (default)" if o.default else "") for o in group.options
+        )
         _out.print(f"情形 {group.code} {group.name}: {options}")
     for together in bundle.required_together:
         _out.print(f"并行办理: {', '.join(together)}")
@@ -122,8 +139,11 @@ def _print_bundle(catalog: Catalog, bundle: Bundle, items: list[dict[str, Any]])
         flags = [flag for flag, on in (("optional", item["optional"]),) if on]
         if item["situation"]:
             flags.append(f"{item['situation']['group']}={item['situation']['option']}")
-        _out.print(f"\n[bold]{item['name']}[/] ({item['code']}) — {item['department_name']}, "
-                   f"{item['time_limit_days']} days {' '.join(flags)}", highlight=False)
+        _out.print(
+            f"\n[bold]{item['name']}[/] ({item['code']}) — {item['department_name']}, "
+            f"{item['time_limit_days']} days {' '.join(flags)}",
+            highlight=False,
+        )
         for prerequisite in item["prerequisites"]:
             _out.print(f"  after {prerequisite['item']}: {prerequisite['rationale']}")
         for output in item["outputs"]:
@@ -149,7 +169,9 @@ def check() -> None:
                 _out.print(f"  {problem}", markup=False, highlight=False)
             continue
         items = sum(len(bundle.items) for bundle in catalog.bundles)
-        _out.print(f"[green]OK[/] {region}: {len(catalog.bundles)} bundles, {items} items, "
-                   f"{catalog.version} {catalog.fingerprint[:12]}")
+        _out.print(
+            f"[green]OK[/] {region}: {len(catalog.bundles)} bundles, {items} items, "
+            f"{catalog.version} {catalog.fingerprint[:12]}"
+        )
     if failed:
         raise typer.Exit(1)

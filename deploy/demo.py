@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 from rich.console import Console
@@ -61,12 +62,30 @@ async def running_bus(settings: Settings, departments: set[str]) -> AsyncIterato
     supervisor.start()
     try:
         await supervisor.wait_ready()
-        await asyncio.wait_for(asyncio.gather(fast.wait(), slow.wait()), 90)
+        await adapters_ready(adapters, [fast, slow])
         yield supervisor
     finally:
         stop.set()
         await asyncio.gather(*adapters, return_exceptions=True)
         supervisor.stop()
+
+
+async def adapters_ready(
+    tasks: list[asyncio.Task[None]], ready: list[asyncio.Event], within_s: float = 90.0
+) -> None:
+    """Wait for every adapter host to be ready; an adapter host that dies says why."""
+    waiting: asyncio.Future[Any] = asyncio.ensure_future(
+        asyncio.gather(*(event.wait() for event in ready))
+    )
+    pending: list[asyncio.Future[Any]] = [waiting, *tasks]
+    done, _ = await asyncio.wait(pending, timeout=within_s, return_when=asyncio.FIRST_COMPLETED)
+    for task in tasks:
+        if task in done:
+            waiting.cancel()
+            raise RuntimeError(f"an adapter host stopped while starting: {task.exception()!r}")
+    if waiting not in done:
+        waiting.cancel()
+        raise TimeoutError(f"adapters not ready after {within_s:g}s")
 
 
 @dataclass

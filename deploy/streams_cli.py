@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from deploy.readiness import mark_ready
 from streams.app import StreamsConfig
 from streams.issuance.signing import load_public_key, verify
 from streams.worker import build_issuance, build_streams, run_worker
@@ -33,7 +34,7 @@ def run_streams(
     configure_logging()
     settings = get_settings()
     port = web_port or settings.streams_web_port
-    run_worker(build_streams(StreamsConfig(settings, web_port=port)).app, loglevel)
+    run_worker(build_streams(StreamsConfig(settings, web_port=port)).app, loglevel, mark_ready)
 
 
 @certificates_app.command("run")
@@ -41,7 +42,7 @@ def run_certificates(loglevel: str = typer.Option("warn", help="Faust log level.
     """Run the certificate service until Ctrl-C."""
     configure_logging()
     app, _ = build_issuance(get_settings())
-    run_worker(app, loglevel)
+    run_worker(app, loglevel, mark_ready)
 
 
 @certificates_app.command("verify")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -12,8 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aiokafka.admin import AIOKafkaAdminClient
-
+from deploy.readiness import READY_FILE_ENV
 from topology.settings import Settings
 
 _STOP_GRACE_S = 20.0
@@ -21,20 +21,18 @@ _STOP_GRACE_S = 20.0
 
 @dataclass(frozen=True)
 class Component:
-    """One process kind of the bus: how to start it and which consumer group shows it serves."""
+    """One process kind of the bus and how to start it; it marks itself ready when serving."""
 
     name: str
     argv: tuple[str, ...]
-    group: str | None = None
 
 
 def bus_components(settings: Settings, adapters: bool = True) -> list[Component]:
     cli = (sys.executable, "-m", "deploy")
     found = [
-        Component("streams", (*cli, "streams", "run"), f"{settings.topic_prefix}-streams"),
-        Component("certificates", (*cli, "certificates", "run"),
-                  f"{settings.topic_prefix}-certificates"),
-    ]  # fmt: skip
+        Component("streams", (*cli, "streams", "run")),
+        Component("certificates", (*cli, "certificates", "run")),
+    ]
     if adapters:
         found.append(Component("adapters", (*cli, "adapter", "run", "--all")))
     return found
@@ -47,7 +45,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         if value is None:
             env.pop(f"ONETHING_{name.upper()}", None)
             continue
-        text = ",".join(map(str, value)) if isinstance(value, list) else str(value)
+        text = json.dumps(value) if isinstance(value, list | dict) else str(value)
         env[f"ONETHING_{name.upper()}"] = text
     env["ONETHING_LOG_FORMAT"] = "json"
     return env
@@ -70,32 +68,28 @@ class Supervisor:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         env = settings_env(self.settings) | self.env
         for component in self.components:
+            ready = self.ready_file(component.name)
+            ready.unlink(missing_ok=True)
             with (self.log_dir / f"{component.name}.log").open("ab") as log:
                 self.processes[component.name] = subprocess.Popen(
                     component.argv, stdout=log, stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL, env=env, start_new_session=True,
+                    stdin=subprocess.DEVNULL, env=env | {READY_FILE_ENV: str(ready)},
+                    start_new_session=True,
                 )  # fmt: skip
 
+    def ready_file(self, name: str) -> Path:
+        return self.log_dir / f"{name}.ready"
+
     async def wait_ready(self, within_s: float = 90.0) -> None:
-        """Wait until every component's consumer group is Stable; fail fast if one exits."""
-        groups = {c.group: c.name for c in self.components if c.group}
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap)
-        await admin.start()
+        """Wait until every component says it serves; fail fast, with its log, if one exits."""
         deadline = time.monotonic() + within_s
-        try:
-            while groups:
-                self.check_alive()
-                for described in await admin.describe_consumer_groups(list(groups)):
-                    for group in described.groups:
-                        if group[2] == "Stable" and group[5]:
-                            groups.pop(group[1], None)
-                if groups and time.monotonic() > deadline:
-                    raise TimeoutError(
-                        f"not serving after {within_s:g}s: {sorted(groups.values())}"
-                    )
-                await asyncio.sleep(0.25)
-        finally:
-            await admin.close()
+        waiting = [c.name for c in self.components]
+        while waiting:
+            self.check_alive()
+            waiting = [name for name in waiting if not self.ready_file(name).exists()]
+            if waiting and time.monotonic() > deadline:
+                raise TimeoutError(f"not serving after {within_s:g}s: {waiting}")
+            await asyncio.sleep(0.1)
 
     def check_alive(self) -> None:
         for name, process in self.processes.items():

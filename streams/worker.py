@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import faust
 
@@ -57,7 +59,20 @@ def build_issuance(settings: Settings) -> tuple[faust.App, IssuanceService]:
     return app, IssuanceService(app, config.topics, default_codec(), issuer_key(settings))
 
 
-def run_worker(app: faust.App, loglevel: str = "warn") -> None:
+class _Worker(faust.Worker):
+    """A Faust worker that tells its parent when it serves (tables recovered, agents up)."""
+
+    def __init__(self, app: faust.App, on_ready: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(app, **kwargs)
+        self._on_ready = on_ready
+
+    async def on_startup_finished(self) -> None:
+        await super().on_startup_finished()
+        self._on_ready()
+
+
+def run_worker(
+    app: faust.App, loglevel: str = "warn", on_ready: Callable[[], None] = lambda: None
+) -> None:
     """Run a Faust worker in this process until SIGINT/SIGTERM; stops gracefully."""
-    worker = faust.Worker(app, loglevel=loglevel, quiet=True)
-    worker.execute_from_commandline()
+    _Worker(app, on_ready, loglevel=loglevel, quiet=True).execute_from_commandline()

@@ -49,13 +49,11 @@ def components(settings: Settings, options: BenchOptions) -> list[Component]:
         return (sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(out),
                 "-m", "deploy", *args)  # fmt: skip
 
-    prefix = settings.topic_prefix
     return [
-        Component("streams", cli("streams", "streams", "run"), f"{prefix}-streams"),
-        Component("certificates", cli("certificates", "certificates", "run"),
-                  f"{prefix}-certificates"),
+        Component("streams", cli("streams", "streams", "run")),
+        Component("certificates", cli("certificates", "certificates", "run")),
         Component("adapters", cli("adapters", "adapter", "run", "--all")),
-    ]  # fmt: skip
+    ]
 
 
 async def run_bench(settings: Settings, options: BenchOptions, console: Console) -> dict[str, Any]:
