@@ -116,11 +116,8 @@ async def test_refusal_lists_every_problem_at_once(bus):
 
 
 async def test_supplements_from_two_departments_become_one_request(bus):
-    app = new_case(
-        "enterprise_opening",
-        Flaws(unreadable_materials=("business_license", "resident_id_card")),
-        tag="sup",
-    )
+    # 医保, 人社 and 公积金 all read the kinship proof: an unreadable one makes several ask.
+    app = new_case("posthumous_affairs", Flaws(unreadable_materials=("kinship_proof",)), tag="sup")
     await bus.portal.submit(app)
     await bus.portal.flush()
     await bus.wait(lambda seen: seen.cases[app.case_id].phase == "awaiting_applicant", 30,
