@@ -108,7 +108,7 @@ class AdapterHost:
                 name, self.options.breaker_failures, self.options.breaker_reset_s
             )
             systems[name] = GuardedSystem(inner, breaker, metrics)
-        ledger = await load_ledger(self.settings.kafka_bootstrap, topics.ledger, codec)
+        ledger = await load_ledger(self.settings.kafka_bootstrap, topics.ledger, codec, producer)
         processor = TaskProcessor(
             binding,
             systems,

@@ -19,7 +19,7 @@ class StreamsConfig:
     app_id: str = ""
     web_port: int = 6066
     web_enabled: bool = True
-    store: str = "memory://"
+    store: str = ""
     tick_interval_s: float = 0.5
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -40,7 +40,7 @@ def create_app(config: StreamsConfig) -> faust.App:
     return faust.App(
         config.resolved_app_id,
         broker=[f"kafka://{host}" for host in settings.kafka_bootstrap.split(",")],
-        store=config.store,
+        store=config.store or settings.streams_store,
         autodiscover=False,
         topic_partitions=settings.partitions,
         topic_replication_factor=settings.replication_factor,

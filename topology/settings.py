@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     streams_web_port: int = Field(
         default=6066, ge=1024, le=65535, description="Streams worker web port (case status)."
     )
+    streams_store: str = Field(
+        default="memory://",
+        description="Faust table store: memory:// or rocksdb:// (needs rocksdict) for large state.",
+    )
     workday_seconds: float | None = Field(
         default=None,
         gt=0,

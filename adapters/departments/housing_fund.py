@@ -48,6 +48,7 @@ router = DepartmentRouter[HousingFundBackend](
 )
 
 
+@router.handles("住房公积金单位登记开户")
 async def open_unit_account(task: ItemTask, backend: HousingFundBackend) -> ItemOutcome:
     return outcome_of(await backend.open_unit_account(task))
 
@@ -62,3 +63,6 @@ async def open_personal_account(task: ItemTask, backend: HousingFundBackend) -> 
 @router.handles("retirement_housing_fund_withdrawal", "death_housing_fund_withdrawal")
 async def withdraw(task: ItemTask, backend: HousingFundBackend) -> ItemOutcome:
     return outcome_of(await backend.withdraw(task))
+
+
+router.registrations("housing_fund_registration_change")  # 单位/个人信息变更: a plain filing

@@ -67,6 +67,16 @@ router = DepartmentRouter[HrSocialSecurityBackend](
 )
 
 
+@router.handles(
+    "enterprise_social_insurance_registration",
+    "employee_social_insurance_registration",
+    "social_insurance_registration",
+)
+async def enrol(task: ItemTask, backend: HrSocialSecurityBackend) -> ItemOutcome:
+    return outcome_of(await backend.enrol(task))
+
+
+@router.handles("就业登记")
 async def register_employment(task: ItemTask, backend: HrSocialSecurityBackend) -> ItemOutcome:
     return outcome_of(await backend.register_employment(task))
 

@@ -51,6 +51,17 @@ router = DepartmentRouter[MedicalInsuranceBackend](
 )
 
 
+@router.handles(
+    "employee_medical_insurance_registration",
+    "resident_medical_insurance_registration",
+    "medical_insurance_enrolment",
+    "retiree_medical_insurance_registration",
+)
+async def enrol(task: ItemTask, backend: MedicalInsuranceBackend) -> ItemOutcome:
+    return outcome_of(await backend.enrol(task))
+
+
+@router.handles("基本医疗保险关系转移接续")
 async def transfer(task: ItemTask, backend: MedicalInsuranceBackend) -> ItemOutcome:
     return outcome_of(await backend.transfer(task))
 

@@ -68,6 +68,7 @@ router = DepartmentRouter[PublicSecurityBackend](
 )
 
 
+@router.handles("户口登记", "hukou_restoration")
 async def register_household(task: ItemTask, backend: PublicSecurityBackend) -> ItemOutcome:
     reply = await backend.register_household(task)
     check_citizen_id(reply, "citizen_id")

@@ -50,6 +50,7 @@ router = DepartmentRouter[TaxBackend](
 )
 
 
+@router.handles("发票领用")
 async def issue_invoices(task: ItemTask, backend: TaxBackend) -> ItemOutcome:
     return outcome_of(await backend.issue_invoices(task))
 

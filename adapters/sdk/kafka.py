@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.errors import KafkaError
 from aiokafka.structs import TopicPartition
 
 from adapters.sdk.ledger import Ledger
@@ -37,19 +40,26 @@ def make_consumer(bootstrap: str, group_id: str) -> AIOKafkaConsumer:
     )
 
 
-async def load_ledger(bootstrap: str, topic: str, codec: Codec) -> Ledger:
+async def _partitions(producer: AIOKafkaProducer, topic: str, wait_s: float = 10.0) -> set[int]:
+    """The topic's partitions (a topic created a moment ago may take a metadata round)."""
+    try:
+        return set(await asyncio.wait_for(producer.partitions_for(topic), wait_s))
+    except (TimeoutError, KafkaError) as error:
+        raise MissingTopicError(
+            f"topic {topic} does not exist: create the department's "
+            "topics first (onething topics apply)"
+        ) from error
+
+
+async def load_ledger(
+    bootstrap: str, topic: str, codec: Codec, producer: AIOKafkaProducer
+) -> Ledger:
     """Read the compacted ledger topic from the beginning to its end offsets at start."""
     ledger = Ledger(topic)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
-        await consumer.topics()  # refresh metadata
-        partitions = consumer.partitions_for_topic(topic)
-        if not partitions:
-            raise MissingTopicError(
-                f"ledger topic {topic} does not exist: create the department's "
-                "topics first (onething topics apply)"
-            )
+        partitions = await _partitions(producer, topic)
         tps = [TopicPartition(topic, p) for p in sorted(partitions)]
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)

@@ -57,6 +57,8 @@ class Binding:
     items: dict[tuple[str, str], Item]
     missing: tuple[str, ...]
     unknown_keys: tuple[str, ...]
+    fallbacks: tuple[str, ...] = ()
+    """Items served by the generic registration fallback, not a declared handler."""
 
     @property
     def systems(self) -> tuple[str, ...]:
@@ -116,10 +118,12 @@ class DepartmentRouter(Generic[B]):
         routes = {k: r for k, r in self._routes.items() if _CODE.match(k)}
         used: set[str] = set()
         missing: list[str] = []
+        fallbacks: list[str] = []
         for _, item in pairs:
             route = routes.get(item.code) or by_name.get(normalise_name(item.name))
             if route is None and self.fallback:
                 route = Route(submit_registration, _system, self.department)
+                fallbacks.append(item.code)
             if route is None:
                 missing.append(item.code)
                 continue
@@ -127,7 +131,14 @@ class DepartmentRouter(Generic[B]):
             used.update({item.code, normalise_name(item.name)})
         unknown = tuple(k for k in by_name if k not in used)
         items = {(bundle.code, item.code): item for bundle, item in pairs}
-        return Binding(self.department, routes, items, tuple(dict.fromkeys(missing)), unknown)
+        return Binding(
+            self.department,
+            routes,
+            items,
+            tuple(dict.fromkeys(missing)),
+            unknown,
+            tuple(dict.fromkeys(fallbacks)),
+        )
 
     def _add(self, key: str, route: Route) -> None:
         if key in self._routes and self._routes[key] != route:

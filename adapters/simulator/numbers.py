@@ -24,7 +24,7 @@ _AREAS = {
 
 
 def _digits(rng: random.Random, n: int) -> str:
-    return "".join(rng.choice("0123456789") for _ in range(n))
+    return f"{rng.randrange(10**n):0{n}d}"
 
 
 def _area(rng: random.Random) -> str:

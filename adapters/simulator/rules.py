@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from adapters.sdk.backend import ActReply, ActRequest
 from adapters.simulator.numbers import mint_outputs
 from adapters.simulator.settings import SimulatorSettings
-from topology.catalog import Catalog, CatalogError, Item
+from topology.catalog import Catalog, FieldSpec, Item, MaterialSpec
 from topology.events import MaterialRef, SupplementNeed, SupplementProblem
 from topology.identifiers import citizen_id_problem, uscc_problem
 
@@ -31,13 +31,29 @@ def act_rng(settings: SimulatorSettings, request: ActRequest, purpose: str) -> r
     return random.Random(key)  # noqa: S311 - simulation, not secrets
 
 
+_Lookups = tuple[Catalog, dict[str, FieldSpec], dict[str, MaterialSpec]]
+_LOOKUPS: dict[int, _Lookups] = {}
+
+
+def _lookups(catalog: Catalog) -> _Lookups:
+    """Fields and materials by code (hashing a catalogue per call would cost more)."""
+    found = _LOOKUPS.get(id(catalog))
+    if found is None or found[0] is not catalog:
+        found = _LOOKUPS[id(catalog)] = (
+            catalog,
+            {f.code: f for f in catalog.fields},
+            {m.code: m for m in catalog.materials},
+        )
+    return found
+
+
 def id_problems(request: ActRequest, catalog: Catalog) -> list[str]:
     """One sentence per malformed ID field, naming the field, never echoing the value."""
+    fields = _lookups(catalog)[1]
     problems = []
     for code, value in sorted(request.form.items()):
-        try:
-            spec = catalog.field(code)
-        except CatalogError:
+        spec = fields.get(code)
+        if spec is None:
             continue
         rule = _ID_RULES.get(spec.kind)
         if rule is not None and (why := rule[1](value)) is not None:
@@ -46,10 +62,8 @@ def id_problems(request: ActRequest, catalog: Catalog) -> list[str]:
 
 
 def _material_name(catalog: Catalog, material: MaterialRef) -> str:
-    try:
-        return f"{catalog.material(material.material_code).name}（{material.material_code}）"
-    except CatalogError:
-        return material.material_code
+    spec = _lookups(catalog)[2].get(material.material_code)
+    return f"{spec.name}（{spec.code}）" if spec else material.material_code
 
 
 def decide(

@@ -99,8 +99,10 @@ class AdapterContract:
         ]
 
     def test_every_catalogue_item_has_a_handler(self, catalog: Catalog) -> None:
+        """Declared, not left to the generic fallback (which only covers other regions)."""
         binding = self.router.bind(catalog)
         assert not binding.missing, f"items without a handler: {binding.missing}"
+        assert not binding.fallbacks, f"items only the fallback serves: {binding.fallbacks}"
 
     def test_every_named_item_exists_in_some_region(self) -> None:
         unresolved = {normalise_name(k) for k in self.router.keys if not k.isascii()}

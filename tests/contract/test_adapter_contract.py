@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from adapters.departments import (
-    hr_social_security,
     housing_fund,
+    hr_social_security,
     medical_insurance,
     public_security,
     registrations,
