@@ -1,0 +1,81 @@
+"""Adapter throughput on the real broker: one department, zero-latency simulator."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import pytest
+import structlog
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from adapters.discovery import installed_adapters
+from adapters.host import AdapterHost
+from adapters.testing import sample_task
+from deploy.topics_admin import apply, plan
+from topology.catalog import load_catalog
+from topology.codec import default_codec
+from topology.settings import Settings
+from topology.topics import Topics
+
+pytestmark = pytest.mark.integration
+TASKS = 20_000
+FLOOR_PER_S = 500  # a regression alarm, far below what the note reports
+
+
+async def _produce(settings: Settings, topic: str, count: int) -> None:
+    catalog, codec = load_catalog(), default_codec()
+    templates = [sample_task(catalog, b.code, i, case_id="template")
+                 for b, i in catalog.items_for_department("tax")]
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, linger_ms=10,
+                                max_batch_size=512 * 1024)
+    await producer.start()
+    try:
+        sent = []
+        for n in range(count):
+            case = f"tp-{n:06d}"
+            task = templates[n % len(templates)].model_copy(
+                update={"case_id": case, "event_id": f"00000000-0000-4000-8000-{n:012d}"})
+            sent.append(await producer.send(topic, codec.encode(task), key=case.encode()))
+        await asyncio.gather(*sent)
+    finally:
+        await producer.stop()
+
+
+async def _count_until(settings: Settings, topic: str, count: int, wait_s: float) -> int:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=settings.kafka_bootstrap,
+                                auto_offset_reset="earliest", enable_auto_commit=False)
+    await consumer.start()
+    seen, deadline = 0, time.monotonic() + wait_s
+    try:
+        while seen < count and time.monotonic() < deadline:
+            batches = await consumer.getmany(timeout_ms=200, max_records=20_000)
+            seen += sum(len(b) for b in batches.values())
+    finally:
+        await consumer.stop()
+    return seen
+
+
+async def test_one_adapter_throughput(kafka_bootstrap, kafka_admin, unique, capsys):
+    settings = Settings(kafka_bootstrap=kafka_bootstrap, topic_prefix=f"it{unique}", partitions=4)
+    topics = Topics(settings.topic_prefix).department("tax")
+    await apply(kafka_admin, plan(Topics(settings.topic_prefix).all(["tax"], partitions=4), {}))
+    await _produce(settings, topics.tasks, TASKS)
+    previous = structlog.get_config()
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.INFO))
+    host = AdapterHost(settings, [installed_adapters()["tax"].router], catalog=load_catalog())
+    stop, ready = asyncio.Event(), asyncio.Event()
+    run = asyncio.create_task(host.run(stop, ready))
+    await asyncio.wait_for(ready.wait(), 60)
+    started = time.perf_counter()
+    seen = await _count_until(settings, topics.results, TASKS, wait_s=120)
+    elapsed = time.perf_counter() - started
+    stop.set()
+    await asyncio.wait_for(run, 30)
+    structlog.configure(**previous)
+    rate = seen / elapsed
+    with capsys.disabled():
+        pass
+    assert seen == TASKS
+    assert rate > FLOOR_PER_S

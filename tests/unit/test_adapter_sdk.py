@@ -1,0 +1,172 @@
+"""The SDK without Kafka: routing, outcomes, cancellation, retries, dead letters, polling."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from adapters import DepartmentRouter, ItemOutcome, ItemTask
+from adapters.departments import public_security, tax
+from adapters.sdk.backend import TransientBackendError
+from adapters.sdk.messages import RETRY_LEVEL, Incoming
+from adapters.sdk.resilience import BreakerState, CircuitBreaker, backoff_s
+from adapters.sdk.retrying import RetryPlanner
+from adapters.sdk.settings import AdapterSettings
+from adapters.simulator import SimulatorSettings
+from adapters.testing import InMemoryAdapter, sample_task
+from topology.catalog import load_catalog
+from topology.events import ItemStatus, ItemTaskCancelled, derive_event_id
+from topology.topics import Topics
+
+pytestmark = pytest.mark.unit
+CATALOG = load_catalog()
+
+
+def tax_task(case_id: str = "case-1", index: int = 0):
+    bundle, item = CATALOG.items_for_department("tax")[index]
+    return sample_task(CATALOG, bundle.code, item, case_id=case_id)
+
+
+def test_router_resolves_chinese_names_and_refuses_two_handlers_for_one_item():
+    binding = public_security.router.bind(CATALOG)
+    assert binding.routes["hukou_registration"].handler.__name__ == "register_household"
+    router: DepartmentRouter[object] = DepartmentRouter("x")
+
+    @router.handles("a")
+    async def first(task: ItemTask, backend: object) -> ItemOutcome:
+        return ItemOutcome.approved()
+
+    async def second(task: ItemTask, backend: object) -> ItemOutcome:
+        return ItemOutcome.approved()
+
+    with pytest.raises(ValueError, match="already has a handler"):
+        router.handles("a")(second)
+
+
+def test_outcomes_say_what_they_are():
+    assert ItemOutcome.missing("photo").supplements[0].code == "photo"
+    assert ItemOutcome.in_progress(poll_after_s=5).final is False
+    with pytest.raises(ValueError, match="reason"):
+        ItemOutcome.rejected("")
+
+
+def test_breaker_opens_half_opens_and_closes():
+    now = [0.0]
+    breaker = CircuitBreaker("s", failures=2, reset_s=10, clock=lambda: now[0])
+    breaker.failed()
+    assert breaker.allow()
+    breaker.failed()
+    assert breaker.state.value == "open"
+    assert not breaker.allow()
+    now[0] = 11
+    assert breaker.allow()
+    assert not breaker.allow()
+    breaker.succeeded()
+    assert breaker.state.value == BreakerState.CLOSED.value
+
+
+def test_backoff_is_jittered_and_capped():
+    rng = random.Random(1)
+    delays = [backoff_s(n, 0.1, 1.0, rng) for n in range(10)]
+    assert all(0 <= d <= 1.0 for d in delays)
+    assert len(set(delays)) == 10
+
+
+def test_retry_planner_climbs_the_levels_then_gives_up():
+    topics = Topics("t").department("tax")
+    planner = RetryPlanner(topics, AdapterSettings(), clock_ms=lambda: 0)
+    record = Incoming(topics.tasks, 3, 42, b"k", b"v")
+    for level, topic in enumerate(topics.retries, start=1):
+        again = planner.again(record)
+        assert again is not None
+        assert again.topic == topic
+        record = Incoming(topic, 0, level, again.key, again.value, again.headers)
+        assert record.header_int(RETRY_LEVEL) == level
+        assert record.origin == (topics.tasks, 3, 42)
+    assert planner.again(record) is None
+
+
+async def test_duplicate_in_the_same_run_is_reported_once():
+    adapter = InMemoryAdapter(tax.router, catalog=CATALOG)
+    task = tax_task()
+    await adapter.send(task)
+    await adapter.send(task)
+    assert len(adapter.results()) == 1
+    assert adapter.backend_calls(task.event_id) == 1
+
+
+async def test_cancelled_task_is_not_performed():
+    adapter = InMemoryAdapter(tax.router, catalog=CATALOG)
+    task = tax_task()
+    cancel = ItemTaskCancelled(event_id=derive_event_id(task.case_id, "cancel"),
+                               case_id=task.case_id, occurred_at=task.occurred_at,
+                               item_code=task.item_code, department="tax", reason="withdrawn")
+    await adapter.send(cancel)
+    await adapter.send(task)
+    assert adapter.results() == []
+    assert adapter.backend_calls(task.event_id) == 0
+    adapter.restart()  # the cancellation is durable in the ledger
+    await adapter.send(task)
+    assert adapter.results() == []
+
+
+async def test_report_received_comes_first():
+    adapter = InMemoryAdapter(tax.router, catalog=CATALOG,
+                              options=AdapterSettings(report_received=True))
+    await adapter.send(tax_task())
+    assert [r.status for r in adapter.results()] == [ItemStatus.RECEIVED, ItemStatus.APPROVED]
+
+
+async def test_transient_failures_go_to_the_retry_topic_with_their_origin():
+    adapter = InMemoryAdapter(tax.router, catalog=CATALOG,
+                              simulator=SimulatorSettings(transient_failure_rate=1.0),
+                              options=AdapterSettings(backend_attempts=2, backoff_base_s=0))
+    (out,) = await adapter.send(tax_task())
+    assert out.topic == adapter.topics.retries[0]
+    assert dict(out.headers)["onething.origin.topic"] == adapter.topics.tasks.encode()
+    assert adapter.metrics.snapshot()["retried"] == 1
+
+
+async def test_last_retry_level_dead_letters_naming_the_task_topic():
+    adapter = InMemoryAdapter(tax.router, catalog=CATALOG,
+                              simulator=SimulatorSettings(transient_failure_rate=1.0),
+                              options=AdapterSettings(backend_attempts=1))
+    headers = [("onething.retry.level", b"3"), ("onething.origin.topic", b"orig"),
+               ("onething.origin.partition", b"2"), ("onething.origin.offset", b"9")]
+    (out,) = await adapter.send(tax_task(), topic=adapter.topics.retries[2], headers=headers)
+    got = dict(out.headers)
+    assert out.topic == adapter.topics.dlq
+    assert got["__connect.errors.topic"] == b"orig"
+    assert got["__connect.errors.offset"] == b"9"
+    assert got["__connect.errors.exception.class.name"] == TransientBackendError.__name__.encode()
+
+
+async def test_long_running_act_reports_in_progress_then_polls():
+    adapter = InMemoryAdapter(tax.router, catalog=CATALOG,
+                              simulator=SimulatorSettings(in_progress_rate=1.0))
+    out = await adapter.send(tax_task())
+    assert [r.status for r in adapter.results()] == [ItemStatus.IN_PROGRESS]
+    assert out[-1].topic in adapter.topics.retries
+
+
+async def test_task_for_an_unknown_item_or_department_is_dead_lettered():
+    adapter = InMemoryAdapter(tax.router, catalog=CATALOG)
+    task = tax_task()
+    await adapter.send(task.model_copy(update={"item_code": "no_such_item"}))
+    await adapter.send(task.model_copy(update={"department": "health"}))
+    assert len(adapter.on(adapter.topics.dlq)) == 2
+    assert adapter.results() == []
+
+
+async def test_an_approval_missing_outputs_is_a_handler_bug_dead_lettered():
+    router: DepartmentRouter[object] = DepartmentRouter("tax")
+
+    @router.handles("invoice_issuance")
+    async def sloppy(task: ItemTask, backend: object) -> ItemOutcome:
+        return ItemOutcome.approved({})
+
+    adapter = InMemoryAdapter(router, catalog=CATALOG)
+    await adapter.send(tax_task())
+    (dead,) = adapter.on(adapter.topics.dlq)
+    assert b"InvalidOutcomeError" in dict(dead.headers)["__connect.errors.exception.class.name"]
