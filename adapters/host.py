@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from adapters.discovery import installed_adapters
+from adapters.regions import bind_all_regions
 from adapters.sdk.backend import DepartmentSystem
 from adapters.sdk.guarded import GuardedSystem
 from adapters.sdk.http import HttpDepartmentSystem
@@ -98,7 +99,7 @@ class AdapterHost:
 
     async def _build(self, router: DepartmentRouter[Any], producer: Any) -> AdapterRunner:
         dept, codec = router.department, default_codec()
-        binding = router.bind(self.catalog)
+        binding = bind_all_regions(router, self.catalog)
         topics = self.topics.department(dept)
         metrics = AdapterMetrics(dept)
         systems: dict[str, DepartmentSystem] = {}

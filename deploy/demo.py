@@ -136,6 +136,7 @@ def _fresh(case_id: str, code: str) -> MaterialRef:
 async def run_demo(settings: Settings, console: Console, within_s: float = 120.0) -> bool:
     """Run every scenario; True when each ended as expected with its certificates verified."""
     run = f"demo{uuid.uuid4().hex[:6]}"
+    settings = settings.model_copy(update={"topic_prefix": f"{settings.topic_prefix}-{run}"})
     scenarios = {s.application.case_id: s for s in demo_scenarios(run)}
     departments = departments_of(list(scenarios.values()))
     topics = Topics(settings.topic_prefix)

@@ -32,6 +32,11 @@ class StreamsConfig:
         return self.app_id or f"{self.settings.topic_prefix}-streams"
 
 
+TABLE_TYPES: dict[str, Any] = {"key_type": bytes, "value_type": bytes}
+"""Every table holds our own bytes (case id keys, JSON values). Without bytes types Faust
+serialises a table's changelog as json and cannot read it back when it recovers the table."""
+
+
 def create_app(config: StreamsConfig) -> faust.App:
     """A Faust app on the configured brokers; at-least-once, commits after producer flush."""
     settings = config.settings

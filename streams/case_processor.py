@@ -37,7 +37,11 @@ class CaseProcessor:
         self.app, self.topics, self.codec, self.policy = app, topics, codec, policy
         self.outbox = Outbox(app, topics, codec, source=f"/{topics.prefix}/streams/cases")
         self.table = app.Table(
-            "cases", default=None, help="Case state by case id (JSON of CaseState)."
+            "cases",
+            default=None,
+            key_type=bytes,
+            value_type=bytes,
+            help="Case state by case id (JSON of CaseState).",
         )
         self.wakeups: dict[str, datetime] = {}
         self._index_stale = True

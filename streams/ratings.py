@@ -7,6 +7,7 @@ from typing import Any
 
 import faust
 
+from streams.app import TABLE_TYPES
 from topology.codec import Codec, CodecError
 from topology.events import EvaluationSubmitted
 from topology.topics import Topics
@@ -15,8 +16,8 @@ from topology.topics import Topics
 class RatingsAggregator:
     def __init__(self, app: faust.App, topics: Topics, codec: Codec) -> None:
         self.codec = codec
-        self.counted = app.Table("rated-cases", default=None)
-        self.totals = app.Table("rating-totals", default=None, use_partitioner=True)
+        self.counted = app.Table("rated-cases", default=None, **TABLE_TYPES)
+        self.totals = app.Table("rating-totals", default=None, **TABLE_TYPES, use_partitioner=True)
         source = app.topic(topics.evaluations, key_serializer="raw", value_serializer="raw")
         self.agent = app.agent(source, name="ratings", concurrency=1)(self._consume)
 

@@ -10,7 +10,19 @@ from collections import Counter
 from adapters.sdk.backend import ActReply, ActRequest, BackendRefusedError, TransientBackendError
 from adapters.simulator.rules import act_rng, decide
 from adapters.simulator.settings import SimulatorSettings
-from topology.catalog import Catalog, Item
+from topology.catalog import REGIONS, Catalog, Item, load_catalog
+
+
+def acts_of_every_region(served: Catalog) -> dict[tuple[str, str], Item]:
+    """(bundle, item) -> item, the served catalogue first, then every regional overlay:
+    the bus accepts applications from any region of the catalogue."""
+    catalogs = [served, *(load_catalog(r) for r in REGIONS if r != served.region)]
+    acts: dict[tuple[str, str], Item] = {}
+    for catalog in catalogs:
+        for bundle in catalog.bundles:
+            for item in bundle.items:
+                acts.setdefault((bundle.code, item.code), item)
+    return acts
 
 
 class SimulatedTimeoutError(TransientBackendError):
@@ -31,7 +43,7 @@ class ReferenceSimulator:
         self._replies: dict[str, ActReply] = {}
         self._calls_per_key: Counter[str] = Counter()
         self._started: dict[str, float] = {}
-        self._items = {(b.code, i.code): i for b in catalog.bundles for i in b.items}
+        self._items = acts_of_every_region(catalog)
 
     @property
     def name(self) -> str:

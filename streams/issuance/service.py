@@ -35,6 +35,8 @@ class IssuanceService:
         self.table = app.Table(
             "certificates",
             default=None,
+            key_type=bytes,
+            value_type=bytes,
             help="Issued certificates by case id.",
         )
         source = app.topic(topics.completions, topics.case_events, key_serializer="raw",
