@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from aiokafka.admin import AIOKafkaAdminClient
 from rich.console import Console
 from rich.live import Live
 
@@ -22,6 +23,7 @@ from deploy.observer import Observer
 from deploy.scenarios import SLOW_DEPARTMENT, Scenario, demo_scenarios
 from deploy.streams_cli import print_case
 from deploy.supervisor import Supervisor, bus_components
+from deploy.topics_admin import delete_prefix
 from deploy.topics_cli import plan_and_apply
 from streams.issuance.signing import load_public_key, verify
 from topology.catalog import load_catalog
@@ -46,7 +48,9 @@ def departments_of(scenarios: list[Scenario]) -> set[str]:
 
 
 @contextlib.asynccontextmanager
-async def running_bus(settings: Settings, departments: set[str]) -> AsyncIterator[Supervisor]:
+async def running_bus(
+    settings: Settings, departments: set[str], keep_topics: bool = False
+) -> AsyncIterator[Supervisor]:
     """Topics applied, streams and certificate workers started, adapters serving; then stop."""
     await plan_and_apply(settings.kafka_bootstrap, settings, dry_run=False)
     supervisor = Supervisor(settings, bus_components(settings, adapters=False))
@@ -68,6 +72,17 @@ async def running_bus(settings: Settings, departments: set[str]) -> AsyncIterato
         stop.set()
         await asyncio.gather(*adapters, return_exceptions=True)
         supervisor.stop()
+        if not keep_topics:
+            await _delete_topics(settings)
+
+
+async def _delete_topics(settings: Settings) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    await admin.start()
+    try:
+        await delete_prefix(admin, settings.topic_prefix)
+    finally:
+        await admin.close()
 
 
 async def adapters_ready(
@@ -133,14 +148,16 @@ def _fresh(case_id: str, code: str) -> MaterialRef:
                        sha256=digest, version=2)  # fmt: skip
 
 
-async def run_demo(settings: Settings, console: Console, within_s: float = 120.0) -> bool:
+async def run_demo(
+    settings: Settings, console: Console, within_s: float = 120.0, keep_topics: bool = False
+) -> bool:
     """Run every scenario; True when each ended as expected with its certificates verified."""
     run = f"demo{uuid.uuid4().hex[:6]}"
     settings = settings.model_copy(update={"topic_prefix": f"{settings.topic_prefix}-{run}"})
     scenarios = {s.application.case_id: s for s in demo_scenarios(run)}
     departments = departments_of(list(scenarios.values()))
     topics = Topics(settings.topic_prefix)
-    async with running_bus(settings, departments) as supervisor:
+    async with running_bus(settings, departments, keep_topics) as supervisor:
         observer = Observer(settings.kafka_bootstrap, topics, sorted(departments))
         portal = ApplicantPortal(settings.kafka_bootstrap, topics)
         await observer.start()

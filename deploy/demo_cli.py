@@ -27,6 +27,7 @@ def register_demo(app: typer.Typer) -> None:
 def demo(
     keep_broker: bool = typer.Option(False, help="Leave the broker running afterwards."),
     within: float = typer.Option(120.0, help="Seconds the sample load may take."),
+    keep_topics: bool = typer.Option(False, help="Keep this run's topics (for inspection)."),
 ) -> None:
     """Run every national bundle and every path of a case through the bus, then stop all."""
     configure_logging()
@@ -35,7 +36,7 @@ def demo(
         settings = settings.model_copy(update={"workday_seconds": DEMO_WORKDAY_SECONDS})
     with LocalBroker(settings) as bootstrap:
         settings = settings.model_copy(update={"kafka_bootstrap": bootstrap})
-        ok = asyncio.run(run_demo(settings, _out, within))
+        ok = asyncio.run(run_demo(settings, _out, within, keep_topics))
     _out.print("[green]demo passed[/]" if ok else "[red]demo failed[/]")
     if not ok:
         raise typer.Exit(1)

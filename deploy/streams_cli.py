@@ -28,21 +28,28 @@ _out = Console()
 @streams_app.command("run")
 def run_streams(
     web_port: int | None = typer.Option(None, help="Status web port (ONETHING_STREAMS_WEB_PORT)."),
-    loglevel: str = typer.Option("warn", help="Faust log level: crit|error|warn|info|debug."),
+    loglevel: str | None = typer.Option(None, help="Faust log level (default ONETHING_LOG_LEVEL)."),
 ) -> None:
     """Run a streams worker until Ctrl-C (SIGTERM stops it gracefully)."""
     configure_logging()
     settings = get_settings()
     port = web_port or settings.streams_web_port
-    run_worker(build_streams(StreamsConfig(settings, web_port=port)).app, loglevel, mark_ready)
+    app = build_streams(StreamsConfig(settings, web_port=port)).app
+    run_worker(app, loglevel or faust_level(settings.log_level), mark_ready)
 
 
 @certificates_app.command("run")
-def run_certificates(loglevel: str = typer.Option("warn", help="Faust log level.")) -> None:
+def run_certificates(loglevel: str | None = typer.Option(None, help="Faust log level.")) -> None:
     """Run the certificate service until Ctrl-C."""
     configure_logging()
-    app, _ = build_issuance(get_settings())
-    run_worker(app, loglevel, mark_ready)
+    settings = get_settings()
+    app, _ = build_issuance(settings)
+    run_worker(app, loglevel or faust_level(settings.log_level), mark_ready)
+
+
+def faust_level(level: str) -> str:
+    """Faust's names for log levels."""
+    return {"warning": "warn", "critical": "crit"}.get(level.lower(), level.lower())
 
 
 @certificates_app.command("verify")

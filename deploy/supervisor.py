@@ -68,14 +68,17 @@ class Supervisor:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         env = settings_env(self.settings) | self.env
         for component in self.components:
-            ready = self.ready_file(component.name)
-            ready.unlink(missing_ok=True)
-            with (self.log_dir / f"{component.name}.log").open("ab") as log:
-                self.processes[component.name] = subprocess.Popen(
-                    component.argv, stdout=log, stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL, env=env | {READY_FILE_ENV: str(ready)},
-                    start_new_session=True,
-                )  # fmt: skip
+            self._spawn(component, env)
+
+    def _spawn(self, component: Component, env: dict[str, str]) -> None:
+        ready = self.ready_file(component.name)
+        ready.unlink(missing_ok=True)
+        with (self.log_dir / f"{component.name}.log").open("ab") as log:
+            self.processes[component.name] = subprocess.Popen(
+                component.argv, stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, env=env | {READY_FILE_ENV: str(ready)},
+                start_new_session=True,
+            )  # fmt: skip
 
     def ready_file(self, name: str) -> Path:
         return self.log_dir / f"{name}.ready"
@@ -90,6 +93,18 @@ class Supervisor:
             if waiting and time.monotonic() > deadline:
                 raise TimeoutError(f"not serving after {within_s:g}s: {waiting}")
             await asyncio.sleep(0.1)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL one component, as a crash would: no graceful shutdown, no final commit."""
+        process = self.processes[name]
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+    def restart(self, name: str) -> None:
+        """Start one (killed or stopped) component again with the same settings."""
+        component = next(c for c in self.components if c.name == name)
+        self.processes.pop(name, None)
+        self._spawn(component, settings_env(self.settings) | self.env)
 
     def check_alive(self) -> None:
         for name, process in self.processes.items():

@@ -113,3 +113,16 @@ def _new_topic(spec: TopicSpec) -> Any:
     return NewTopic(
         spec.name, spec.partitions, spec.replication_factor, topic_configs=dict(spec.config)
     )
+
+
+def owned_by(prefix: str, name: str) -> bool:
+    """Topics of one bus: ``<prefix>.…`` (ours) and ``<prefix>-…`` (Faust's internal ones)."""
+    return name.startswith((f"{prefix}.", f"{prefix}-"))
+
+
+async def delete_prefix(admin: AIOKafkaAdminClient, prefix: str) -> int:
+    """Delete every topic of the bus under ``prefix``; returns how many."""
+    doomed = [name for name in await admin.list_topics() if owned_by(prefix, name)]
+    for start in range(0, len(doomed), 100):
+        await admin.delete_topics(doomed[start : start + 100])
+    return len(doomed)

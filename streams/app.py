@@ -57,6 +57,10 @@ def create_app(config: StreamsConfig) -> faust.App:
         key_serializer="raw",
         value_serializer="raw",
         broker_commit_interval=1.0,
+        # A worker killed without leaving its group holds its partitions until the session
+        # times out; 15 s (not Faust's 60 s) bounds how long its cases wait after a crash.
+        broker_session_timeout=15.0,
+        broker_heartbeat_interval=3.0,
         web_enabled=config.web_enabled,
         web_port=config.web_port,
         web_bind="127.0.0.1",

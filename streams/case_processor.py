@@ -108,7 +108,7 @@ class CaseProcessor:
             self.rebuild_wakeups(now)
         due = [case_id for case_id, at in self.wakeups.items() if at <= now]
         for case_id in due:
-            del self.wakeups[case_id]
+            self.wakeups.pop(case_id, None)  # the agent may have moved it meanwhile
             fired = CaseTimerFired(
                 event_id=derive_event_id(case_id, f"tick:{now.isoformat()}"),
                 case_id=case_id, occurred_at=now,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
@@ -15,9 +16,33 @@ from topology.settings import Settings
 @pytest.fixture(scope="session")
 def kafka_bootstrap() -> Iterator[str]:
     """A real Kafka broker for the whole session. A broker that cannot start is an error,
-    never a skip: the fixture raises and every integration test fails with the cause."""
+    never a skip: the fixture raises and every integration test fails with the cause.
+    Topics the session created are deleted afterwards: every partition costs the broker
+    open files, and test runs would otherwise pile them up."""
     with real_kafka(Settings()) as bootstrap:
+        before = asyncio.run(_topics(bootstrap))
         yield bootstrap
+        asyncio.run(_delete_new(bootstrap, before))
+
+
+async def _topics(bootstrap: str) -> set[str]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        return set(await admin.list_topics())
+    finally:
+        await admin.close()
+
+
+async def _delete_new(bootstrap: str, before: set[str]) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        created = sorted(set(await admin.list_topics()) - before - {"__consumer_offsets"})
+        for start in range(0, len(created), 100):
+            await admin.delete_topics(created[start : start + 100])
+    finally:
+        await admin.close()
 
 
 @pytest.fixture

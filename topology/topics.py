@@ -180,10 +180,10 @@ class Topics:
                 build.spec(topics.tasks, f"{department}: item tasks"),
                 build.spec(topics.results, f"{department}: item results"),
                 build.dlq(topics.dlq),
-                build.spec(topics.ledger, f"{department}: idempotency ledger", compacted=True),
+                build.small(topics.ledger, f"{department}: idempotency ledger", compacted=True),
             ]
             specs += [
-                build.spec(name, f"{department}: retry after {delay:g}s")
+                build.small(name, f"{department}: retry after {delay:g}s")
                 for name, delay in zip(topics.retries, RETRY_DELAYS_S, strict=True)
             ]
         specs += [build.dlq(dlq_of(name)) for name in consumed]
@@ -205,5 +205,10 @@ class _SpecBuilder:
 
     def dlq(self, name: str) -> TopicSpec:
         """Dead letters: one partition (order of failure is the story), kept a month."""
-        spec = self.spec(name, "dead letters, with __connect.errors.* headers", days=30)
+        return self.small(name, "dead letters, with __connect.errors.* headers", days=30)
+
+    def small(self, name: str, doc: str, *, compacted: bool = False, days: int = 7) -> TopicSpec:
+        """One partition: low-traffic topics no table joins (retries, ledgers, dead letters).
+        Every partition costs the broker open files; a bus has a few hundred topics."""
+        spec = self.spec(name, doc, compacted=compacted, days=days)
         return TopicSpec(name, 1, spec.replication_factor, spec.config, spec.doc)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 from rich.console import Console
 from rich.progress import Progress
 
@@ -23,6 +24,7 @@ from deploy.bench.stats import case_latencies, stage_latencies, sustained_rate
 from deploy.bench.workload import Submission, national_mix
 from deploy.broker import Broker
 from deploy.supervisor import Component, Supervisor
+from deploy.topics_admin import delete_prefix
 from deploy.topics_cli import plan_and_apply
 from topology.catalog import load_catalog
 from topology.settings import Settings
@@ -86,7 +88,18 @@ async def run_bench(settings: Settings, options: BenchOptions, console: Console)
     report = _report(options, work, meter, finished, elapsed, before, after, lag, messages)
     if options.baseline:
         report["baseline"] = await _baselines(settings, run, messages, meter, report)
+    await _cleanup(settings.kafka_bootstrap, run)
     return report
+
+
+async def _cleanup(bootstrap: str, run: str) -> None:
+    """A bench run's topics (its bus and its baselines) go when it is done."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await delete_prefix(admin, run)
+    finally:
+        await admin.close()
 
 
 async def _load(

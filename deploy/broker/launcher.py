@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
+import resource
 import signal
 import subprocess
 import time
@@ -147,7 +149,7 @@ class Broker:
         with self.layout.console_log.open("ab") as console:
             return subprocess.Popen(
                 cmd, stdout=console, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True, cwd=self.layout.home,
+                start_new_session=True, cwd=self.layout.home, preexec_fn=_raise_file_limit,
             )  # fmt: skip
 
     def _wait_until_ready(
@@ -172,6 +174,14 @@ class Broker:
             "read the log tail below, or raise ONETHING_BROKER_START_TIMEOUT",
             detail=self.layout.tail(),
         )
+
+
+def _raise_file_limit() -> None:
+    """Each partition keeps files open: give the JVM as many descriptors as allowed."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else 1 << 20
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, wanted), hard))
 
 
 def _alive(pid: int) -> bool:

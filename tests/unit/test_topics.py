@@ -33,9 +33,24 @@ def test_every_consumed_topic_has_a_dead_letter_companion():
 
 
 def test_case_keyed_topics_are_co_partitioned():
-    specs = Topics("t").all(["tax"], partitions=6)
-    counts = {spec.partitions for spec in specs if not spec.name.endswith(".dlq")}
-    assert counts == {6}
+    topics = Topics("t")
+    specs = {spec.name: spec for spec in topics.all(["tax"], partitions=6)}
+    joined = [
+        topics.applications,
+        topics.applicant,
+        topics.timers,
+        topics.completions,
+        topics.case_events,
+        topics.department("tax").tasks,
+        topics.department("tax").results,
+    ]
+    assert {specs[name].partitions for name in joined} == {6}
+    small = [
+        topics.department("tax").ledger,
+        *topics.department("tax").retries,
+        topics.department("tax").dlq,
+    ]
+    assert {specs[name].partitions for name in small} == {1}
 
 
 def test_event_types_route_to_their_topics():
