@@ -29,7 +29,7 @@ class StreamsConfig:
 
     @property
     def resolved_app_id(self) -> str:
-        return self.app_id or f"{self.settings.topic_prefix}-streams"
+        return self.app_id or self.topics.app_id("streams")
 
 
 TABLE_TYPES: dict[str, Any] = {"key_type": bytes, "value_type": bytes}

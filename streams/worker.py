@@ -19,6 +19,7 @@ from streams.views import register_views
 from topology.catalog import load_catalog
 from topology.codec import default_codec
 from topology.settings import Settings
+from topology.topics import Topics
 from topology.workdays import WorkCalendar
 
 
@@ -53,8 +54,8 @@ def issuer_key(settings: Settings) -> IssuerKey:
 
 
 def build_issuance(settings: Settings) -> tuple[faust.App, IssuanceService]:
-    config = StreamsConfig(settings, app_id=f"{settings.topic_prefix}-certificates",
-                           web_enabled=False)  # fmt: skip
+    topics = Topics(settings.topic_prefix)
+    config = StreamsConfig(settings, app_id=topics.app_id("certificates"), web_enabled=False)
     app = create_app(config)
     return app, IssuanceService(app, config.topics, default_codec(), issuer_key(settings))
 

@@ -53,6 +53,15 @@ EVENT_TOPICS: dict[str, str] = {
     "CertificateIssued": "certificates",
     "CertificateRevoked": "certificates",
 }
+# The Faust apps of the bus and their tables. Faust names a table's changelog
+# "<app id>-<table>-changelog"; declaring them here means `topics apply` creates them with the
+# right partitions before any worker starts (a worker that creates them itself can race the
+# broker's metadata and crash with PartitionsMismatch on a fresh cluster).
+FAUST_TABLES: dict[str, tuple[str, ...]] = {
+    "streams": ("cases", "rated-cases", "rating-totals"),
+    "certificates": ("certificates",),
+}
+
 # Department-bound event types -> which of the department's topics carries them.
 DEPARTMENT_EVENTS: dict[str, str] = {
     "ItemTaskDispatched": "tasks",
@@ -128,6 +137,13 @@ class Topics:
     def timers(self) -> str:
         return self._name(_LIFECYCLE["timers"][0])
 
+    def app_id(self, kind: str) -> str:
+        """The Faust app id (and consumer group) of one kind of worker: streams, certificates."""
+        return f"{self.prefix}-{kind}"
+
+    def changelog(self, kind: str, table: str) -> str:
+        return f"{self.app_id(kind)}-{table}-changelog"
+
     def department_prefix(self, department: str) -> str:
         """The ACL prefix that fences one department."""
         return f"{self.prefix}.dept.{department}."
@@ -187,6 +203,12 @@ class Topics:
                 for name, delay in zip(topics.retries, RETRY_DELAYS_S, strict=True)
             ]
         specs += [build.dlq(dlq_of(name)) for name in consumed]
+        for kind, tables in FAUST_TABLES.items():
+            specs += [
+                build.spec(self.changelog(kind, table), f"{kind} table {table}", compacted=True)
+                for table in tables
+            ]
+            specs.append(build.small(f"{self.app_id(kind)}-__assignor-__leader", "Faust leader"))
         return sorted(specs, key=lambda spec: spec.name)
 
 

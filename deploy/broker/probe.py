@@ -23,11 +23,15 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
 
 
 async def answers_metadata(bootstrap: str, wait_s: float = 3.0) -> bool:
-    """True when the broker at ``bootstrap`` answers a metadata request within ``wait_s``."""
+    """True when the broker at ``bootstrap`` answers a metadata request and has a group
+    coordinator, each within ``wait_s``."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=int(wait_s * 1000))
     try:
         await asyncio.wait_for(admin.start(), wait_s)
         await asyncio.wait_for(admin.list_topics(), wait_s)
+        # A fresh broker answers metadata before it can coordinate groups; workers that join
+        # then fail oddly (Faust crashes its agents), so "ready" includes a coordinator.
+        await asyncio.wait_for(admin.find_coordinator("onething-probe"), wait_s)
     except (TimeoutError, OSError, Exception):  # noqa: BLE001 - any failure means "not yet"
         return False
     finally:

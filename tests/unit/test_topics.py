@@ -76,4 +76,4 @@ def test_names_are_unique_and_prefixed():
     specs = Topics("x").all(["tax", "tax", "health"])
     names = [spec.name for spec in specs]
     assert len(names) == len(set(names))
-    assert all(name.startswith("x.") for name in names)
+    assert all(name.startswith(("x.", "x-")) for name in names)

@@ -1,7 +1,7 @@
 """The bundle catalogue (一件事清单): national base list plus regional overlays, as typed data.
 
-    from topology.catalog import load_catalog
-    newborn = load_catalog("guangdong").bundle("新生儿出生")
+from topology.catalog import load_catalog
+newborn = load_catalog("guangdong").bundle("新生儿出生")
 """
 
 from __future__ import annotations

@@ -75,11 +75,13 @@ class Bundle(Frozen):
             group = self.situation_group(group_code)
             if group is None or group.option(option) is None:
                 known = {g.code: [o.code for o in g.options] for g in self.situation_groups}
-                problems.append(Problem(
-                    f"unknown situation {group_code}={option}",
-                    f"use one of {known}" if known else "this bundle has no situations",
-                    bundle=self.code,
-                ))
+                problems.append(
+                    Problem(
+                        f"unknown situation {group_code}={option}",
+                        f"use one of {known}" if known else "this bundle has no situations",
+                        bundle=self.code,
+                    )
+                )
         if problems:
             raise CatalogError(problems)
         implied = {

@@ -11,10 +11,21 @@ import yaml
 from topology.catalog.errors import CatalogError, Problem
 
 Raw = dict[str, Any]
-PATCH_KEYS = frozenset({
-    "bundle", "name", "add_aliases", "lead_department", "time_limit_days", "independent",
-    "rename_items", "reassign_items", "set_prerequisites", "remove_items", "add_items",
-})
+PATCH_KEYS = frozenset(
+    {
+        "bundle",
+        "name",
+        "add_aliases",
+        "lead_department",
+        "time_limit_days",
+        "independent",
+        "rename_items",
+        "reassign_items",
+        "set_prerequisites",
+        "remove_items",
+        "add_items",
+    }
+)
 
 
 @dataclass
@@ -99,12 +110,14 @@ def _header(files: list[tuple[Path, Raw]], region: str, root: Path) -> Raw:
 def _put_bundle(out: Resolved, raw: Raw, where: str, defined: set[str]) -> None:
     code = str(raw.get("code"))
     if code in defined:
-        out.problems.append(Problem(
-            "duplicate bundle code in one layer",
-            "give each bundle its own code (an overlay replaces a base bundle by reusing its code)",
-            file=where,
-            bundle=code,
-        ))
+        out.problems.append(
+            Problem(
+                "duplicate bundle code in one layer",
+                "give each bundle its own code (an overlay replaces a base bundle by reusing its code)",
+                file=where,
+                bundle=code,
+            )
+        )
         return
     defined.add(code)
     previous = out.bundles.get(code)
@@ -123,21 +136,30 @@ def _apply_patch(out: Resolved, patch: Raw, where: str) -> None:
     raw = out.bundles.get(code)
     unknown = set(patch) - PATCH_KEYS
     if raw is None or unknown:
-        out.problems.append(Problem(
-            f"patch of unknown bundle {code}" if raw is None else f"unknown patch keys {unknown}",
-            "patch a bundle of the base layer"
-            if raw is None
-            else f"use only: {', '.join(sorted(PATCH_KEYS))}",
-            file=where,
-            bundle=code,
-        ))
+        out.problems.append(
+            Problem(
+                f"patch of unknown bundle {code}"
+                if raw is None
+                else f"unknown patch keys {unknown}",
+                "patch a bundle of the base layer"
+                if raw is None
+                else f"use only: {', '.join(sorted(PATCH_KEYS))}",
+                file=where,
+                bundle=code,
+            )
+        )
         return
     raw = dict(raw)
     if "name" in patch:
         raw["aliases"] = [*raw.get("aliases", ()), raw["name"]]
     raw["aliases"] = [*raw.get("aliases", ()), *patch.get("add_aliases", ())]
-    raw.update({k: patch[k] for k in ("name", "lead_department", "time_limit_days", "independent")
-                if k in patch})
+    raw.update(
+        {
+            k: patch[k]
+            for k in ("name", "lead_department", "time_limit_days", "independent")
+            if k in patch
+        }
+    )
     raw["items"] = _patch_items(out, code, list(raw.get("items") or []), patch, where)
     out.bundles[code] = raw
     out.bundle_files[code] = [*out.bundle_files[code], where]
@@ -152,11 +174,15 @@ def _patch_items(out: Resolved, code: str, items: list[Raw], patch: Raw, where: 
     }
     for item_code in [*edits, *patch.get("remove_items", ())]:
         if item_code not in by_code:
-            out.problems.append(Problem(
-                f"patch names unknown item {item_code}",
-                f"use one of: {', '.join(by_code)}",
-                file=where, bundle=code, item=item_code,
-            ))
+            out.problems.append(
+                Problem(
+                    f"patch names unknown item {item_code}",
+                    f"use one of: {', '.join(by_code)}",
+                    file=where,
+                    bundle=code,
+                    item=item_code,
+                )
+            )
     for key, attribute in (
         ("rename_items", "name"),
         ("reassign_items", "department"),

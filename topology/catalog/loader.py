@@ -25,9 +25,7 @@ Model = TypeVar("Model", bound=BaseModel)
 def load_catalog(region: str = "national") -> Catalog:
     """The region's resolved, validated catalogue (national base + the region's overlay)."""
     if region not in REGIONS:
-        raise CatalogError.single(
-            f"unknown region {region!r}", f"use one of: {', '.join(REGIONS)}"
-        )
+        raise CatalogError.single(f"unknown region {region!r}", f"use one of: {', '.join(REGIONS)}")
     return _cached(region)
 
 
@@ -44,21 +42,30 @@ def load_catalog_from(root: Path, region: str) -> Catalog:
     materials = _registry(root, "materials", MaterialSpec, problems)
     dept_codes = {d.code for d in departments}
     problems += [
-        Problem(f"material {m.code} issued_by unknown department {m.issued_by}",
-                "use a department code, or null if no government department issues it",
-                file="registry/materials.yaml")
-        for m in materials if m.issued_by is not None and m.issued_by not in dept_codes
+        Problem(
+            f"material {m.code} issued_by unknown department {m.issued_by}",
+            "use a department code, or null if no government department issues it",
+            file="registry/materials.yaml",
+        )
+        for m in materials
+        if m.issued_by is not None and m.issued_by not in dept_codes
     ]
     problems += [
-        Problem(f"enum field {f.code} has no options", "list its `options`",
-                file="registry/fields.yaml")
-        for f in fields if f.kind == "enum" and not f.options
+        Problem(
+            f"enum field {f.code} has no options", "list its `options`", file="registry/fields.yaml"
+        )
+        for f in fields
+        if f.kind == "enum" and not f.options
     ]
     resolved = resolve(root, region)
     problems += resolved.problems
     bundles = _bundles(resolved, problems)
-    checker = Checker(dept_codes, {f.code for f in fields}, {m.code for m in materials},
-                      lambda b, i: _where(resolved, b, i))
+    checker = Checker(
+        dept_codes,
+        {f.code for f in fields},
+        {m.code for m in materials},
+        lambda b, i: _where(resolved, b, i),
+    )
     checker.check_names(bundles)
     for bundle in bundles:
         checker.check_bundle(bundle)
@@ -69,7 +76,10 @@ def load_catalog_from(root: Path, region: str) -> Catalog:
         "region": region,
         "name": str(resolved.header.get("name", region)),
         "version": "+".join(resolved.versions),
-        "departments": departments, "fields": fields, "materials": materials, "bundles": bundles,
+        "departments": departments,
+        "fields": fields,
+        "materials": materials,
+        "bundles": bundles,
     }
     return Catalog(fingerprint=_fingerprint(body), **body)
 
@@ -90,8 +100,14 @@ def _registry(root: Path, name: str, model: type[Model], problems: list[Problem]
         try:
             entries.append(model.model_validate(raw))
         except ValidationError as error:
-            problems.append(Problem(_describe(error), "fix the entry", file=where,
-                                    item=str(raw.get("code")) if isinstance(raw, dict) else None))
+            problems.append(
+                Problem(
+                    _describe(error),
+                    "fix the entry",
+                    file=where,
+                    item=str(raw.get("code")) if isinstance(raw, dict) else None,
+                )
+            )
     problems.extend(
         Problem(f"duplicate code {dup}", "give each entry its own code", file=where, item=dup)
         for dup in duplicates(getattr(entry, "code", "") for entry in entries)
@@ -107,11 +123,15 @@ def _bundles(resolved: Resolved, problems: list[Problem]) -> list[Bundle]:
         except ValidationError as error:
             for detail in error.errors():
                 item = _item_at(raw, detail["loc"])
-                problems.append(Problem(
-                    f"{'.'.join(map(str, detail['loc']))}: {detail['msg']}",
-                    "fix the value to match the catalogue schema (topology/catalog/models.py)",
-                    file=_where(resolved, code, item), bundle=code, item=item,
-                ))
+                problems.append(
+                    Problem(
+                        f"{'.'.join(map(str, detail['loc']))}: {detail['msg']}",
+                        "fix the value to match the catalogue schema (topology/catalog/models.py)",
+                        file=_where(resolved, code, item),
+                        bundle=code,
+                        item=item,
+                    )
+                )
     return bundles
 
 
@@ -129,7 +149,8 @@ def _describe(error: ValidationError) -> str:
 
 def _fingerprint(body: dict[str, Any]) -> str:
     plain = {
-        key: [entry.model_dump(mode="json") for entry in value] if isinstance(value, list)
+        key: [entry.model_dump(mode="json") for entry in value]
+        if isinstance(value, list)
         else value
         for key, value in body.items()
     }

@@ -11,8 +11,11 @@ from topology.events import Event
 
 CONTENT_TYPE = "application/avro"
 _REQUIRED = ("specversion", "id", "source", "type")
-_PLAIN = {"content-type": "datacontenttype", "traceparent": "traceparent",
-          "tracestate": "tracestate"}
+_PLAIN = {
+    "content-type": "datacontenttype",
+    "traceparent": "traceparent",
+    "tracestate": "tracestate",
+}
 
 
 def cloudevent_headers(
@@ -37,7 +40,10 @@ def cloudevent_headers(
 
 
 def parse_cloudevent_headers(
-    headers: Iterable[tuple[str, bytes | None]], *, topic: str = "?", partition: int = -1,
+    headers: Iterable[tuple[str, bytes | None]],
+    *,
+    topic: str = "?",
+    partition: int = -1,
     offset: int = -1,
 ) -> dict[str, str]:
     """CloudEvents attributes (``ce_`` stripped, ``content-type`` as ``datacontenttype``)."""

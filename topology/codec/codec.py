@@ -50,8 +50,12 @@ class Codec:
     """Encodes events under the current schemas; decodes any released version into the model."""
 
     def __init__(
-        self, current: Mapping[str, SchemaVersion], history: Mapping[str, list[SchemaVersion]],
-        types: Mapping[str, type[Event]] = EVENT_TYPES, *, validate: bool = True,
+        self,
+        current: Mapping[str, SchemaVersion],
+        history: Mapping[str, list[SchemaVersion]],
+        types: Mapping[str, type[Event]] = EVENT_TYPES,
+        *,
+        validate: bool = True,
     ) -> None:
         self._validate = validate
         self._writers: dict[type[Event], SchemaVersion] = {}
@@ -106,7 +110,12 @@ class Codec:
         return self._read(self._plan(data, where), data, where)
 
     def decode_as(
-        self, data: bytes, cls: type[E], *, topic: str = "?", partition: int = -1,
+        self,
+        data: bytes,
+        cls: type[E],
+        *,
+        topic: str = "?",
+        partition: int = -1,
         offset: int = -1,
     ) -> E:
         """Like :meth:`decode`, but the record must be a ``cls``."""
@@ -122,12 +131,15 @@ class Codec:
         if len(data) < _HEADER or data[:2] != MAGIC:
             raise NotSingleObjectEncoded(
                 f"expected marker c301 and an 8-byte fingerprint, got {bytes(data[:_HEADER]).hex()}"
-                f" ({len(data)} bytes)", **where)
+                f" ({len(data)} bytes)",
+                **where,
+            )
         plan = self._readers.get(bytes(data[2:_HEADER]))
         if plan is None:
             raise UnknownFingerprint(
                 f"fingerprint {bytes(data[2:_HEADER]).hex()} is in neither avro/ nor avro/history/",
-                **where)
+                **where,
+            )
         return plan
 
     def _read(self, plan: _ReadPlan, data: bytes, where: Where) -> Event:

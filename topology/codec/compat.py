@@ -41,8 +41,15 @@ def check_compatibility(avro_dir: Path) -> list[Incompatibility]:
     problems: list[Incompatibility] = []
     for name, versions in history.items():
         if name not in current:
-            problems.append(Incompatibility(name, versions[-1].version, "removed", "/",
-                                            "released record has no current schema"))
+            problems.append(
+                Incompatibility(
+                    name,
+                    versions[-1].version,
+                    "removed",
+                    "/",
+                    "released record has no current schema",
+                )
+            )
             continue
         for old in versions:
             problems += _check_pair(current[name], old)
@@ -51,8 +58,10 @@ def check_compatibility(avro_dir: Path) -> list[Incompatibility]:
 
 def _check_pair(new: SchemaVersion, old: SchemaVersion) -> list[Incompatibility]:
     new_schema, old_schema = _parse(new), _parse(old)
-    directions = (("backward", new_schema, old_schema, new.raw),
-                  ("forward", old_schema, new_schema, old.raw))
+    directions = (
+        ("backward", new_schema, old_schema, new.raw),
+        ("forward", old_schema, new_schema, old.raw),
+    )
     problems: list[Incompatibility] = []
     for direction, reader, writer, reader_raw in directions:
         checker = ReaderWriterCompatibilityChecker()  # type: ignore[no-untyped-call]

@@ -70,22 +70,35 @@ class _Generator:
             return cls.avro_name
         self._defined.add(cls.avro_name)
         fields = [self._field(cls, name, info) for name, info in cls.model_fields.items()]
-        return {"type": "record", "name": cls.__name__, "namespace": AVRO_NAMESPACE,
-                "doc": _doc(cls), "fields": fields}
+        return {
+            "type": "record",
+            "name": cls.__name__,
+            "namespace": AVRO_NAMESPACE,
+            "doc": _doc(cls),
+            "fields": fields,
+        }
 
     def _enum(self, cls: type[Enum]) -> dict[str, Any] | str:
         fullname = f"{AVRO_NAMESPACE}.{cls.__name__}"
         if fullname in self._defined:
             return fullname
         self._defined.add(fullname)
-        return {"type": "enum", "name": cls.__name__, "namespace": AVRO_NAMESPACE,
-                "doc": _doc(cls), "symbols": [member.value for member in cls]}
+        return {
+            "type": "enum",
+            "name": cls.__name__,
+            "namespace": AVRO_NAMESPACE,
+            "doc": _doc(cls),
+            "symbols": [member.value for member in cls],
+        }
 
     def _field(self, owner: type[Record], name: str, info: FieldInfo) -> dict[str, Any]:
         if not info.description:
             raise CodecError(f"{owner.__name__}.{name} needs a description: it becomes the doc")
-        field: dict[str, Any] = {"name": name, "doc": info.description,
-                                 "type": self._type(info.annotation, info.metadata)}
+        field: dict[str, Any] = {
+            "name": name,
+            "doc": info.description,
+            "type": self._type(info.annotation, info.metadata),
+        }
         if not info.is_required():
             field["default"] = _avro_default(info.get_default(call_default_factory=True))
         return field

@@ -112,3 +112,14 @@ async def test_garbage_and_orphan_results_are_dead_lettered(worker):
     assert reasons[0] == b"NotSingleObjectEncoded"
     assert reasons[1] == b"UnknownCaseError"
     assert all("__connect.errors.offset" in headers for _, headers in captured.dead)
+
+
+async def test_declared_tables_match_the_worker_tables(tmp_path):
+    from topology.topics import FAUST_TABLES, Topics
+
+    settings = Settings(state_dir=tmp_path, topic_prefix="decl")
+    built = build_streams(StreamsConfig(settings, web_enabled=False))
+    assert set(built.app.tables) == set(FAUST_TABLES["streams"])
+    declared = {spec.name for spec in Topics("decl").all([])}
+    for table in built.app.tables.values():
+        assert table.changelog_topic.get_topic_name() in declared
