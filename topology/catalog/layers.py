@@ -113,7 +113,8 @@ def _put_bundle(out: Resolved, raw: Raw, where: str, defined: set[str]) -> None:
         out.problems.append(
             Problem(
                 "duplicate bundle code in one layer",
-                "give each bundle its own code (an overlay replaces a base bundle by reusing its code)",
+                "give each bundle its own code "
+                "(an overlay replaces a base bundle by reusing its code)",
                 file=where,
                 bundle=code,
             )
