@@ -19,9 +19,8 @@ def ledger_key(case_id: str, item_code: str, attempt: int | str) -> str:
 
 
 class Ledger:
-    """Results recorded per task attempt. ``published`` ones were delivered by this process,
-    so a duplicate needs nothing; ones loaded at start are re-published on a hit, in case the
-    process that recorded them died before its result went out."""
+    """Results recorded per task attempt; a duplicate task gets its recorded result again.
+    ``published`` says whether this process delivered it already (for the logs and metrics)."""
 
     def __init__(self, topic: str) -> None:
         self.topic = topic

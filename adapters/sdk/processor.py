@@ -118,16 +118,16 @@ class TaskProcessor:
             future.set_result(None)
 
     async def _replay(self, key: str, event: ItemTaskDispatched) -> list[Outgoing] | None:
-        """A duplicate of a task attempt: its recorded result, never a second backend call."""
+        """A duplicate of a task attempt: its recorded result again (same event id), never a
+        second backend call. Always re-sent: the bus re-sends a task when a crash may have
+        lost its state, and then needs the answer again; it drops copies by event id."""
         if key in self._inflight:
             await self._inflight[key]
         recorded, published = self.ledger.lookup(key)
         if recorded is None:
             return None
         self.metrics.count("duplicates")
-        log().debug("task_duplicate", republished=not published)
-        if published:
-            return []
+        log().debug("task_duplicate", first_time_published=not published)
         self.ledger.mark_published(key)
         result = self.codec.decode(recorded, topic=self.ledger.topic)
         return [self._out(result.case_id, recorded, result)]

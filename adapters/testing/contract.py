@@ -135,8 +135,8 @@ class AdapterContract:
     ) -> None:
         task = self.tasks(catalog)[0]
         await adapter.send(task)
-        await adapter.send(task)  # redelivered by the same process
-        assert len(adapter.results()) == 1
+        await adapter.send(task)  # redelivered by the same process: the same result again
+        assert len({r.event_id for r in adapter.results()}) == 1
         adapter.restart()
         await adapter.send(task)  # redelivered after a restart: re-published, same id
         assert adapter.backend_calls(task.event_id) == 1

@@ -87,12 +87,15 @@ def test_retry_planner_climbs_the_levels_then_gives_up():
     assert planner.again(record) is None
 
 
-async def test_duplicate_in_the_same_run_is_reported_once():
+async def test_duplicate_in_the_same_run_resends_the_same_result():
     adapter = InMemoryAdapter(tax.router, catalog=CATALOG)
     task = tax_task()
     await adapter.send(task)
     await adapter.send(task)
-    assert len(adapter.results()) == 1
+    results = adapter.results()
+    assert len(results) == 2
+    assert len({r.event_id for r in results}) == 1
+    assert results[0] == results[1]
     assert adapter.backend_calls(task.event_id) == 1
 
 
