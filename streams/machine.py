@@ -38,12 +38,16 @@ def apply(state: CaseState | None, event: Event, step: Step) -> CaseState | None
         return state
     if state is None:
         return None  # nothing to join yet: a result for an unknown case is dead-lettered
+    if isinstance(event, ItemStatusReported):
+        # Judged by the state (attempt and status), not by event id: a result can arrive
+        # before the dispatch that a restarted worker re-makes, and must count then.
+        if on_status(state, event, step) == "duplicate":
+            reannounce(state, step)
+        return state
     if not state.remember(event.event_id):
         reannounce(state, step)
         return state
-    if isinstance(event, ItemStatusReported):
-        on_status(state, event, step)
-    elif isinstance(event, SupplementProvided):
+    if isinstance(event, SupplementProvided):
         on_provided(state, event, step)
     elif isinstance(event, BundleWithdrawn):
         withdraw(state, event.reason, step)

@@ -8,14 +8,22 @@ from streams.dispatching import dispatch_ready
 from streams.policy import Step
 from topology.events import ItemStatus, ItemStatusReported
 
+_FINAL = (ItemStatus.APPROVED, ItemStatus.REJECTED, ItemStatus.SUPPLEMENT_REQUIRED)
 
-def on_status(state: CaseState, report: ItemStatusReported, step: Step) -> None:
+
+def on_status(state: CaseState, report: ItemStatusReported, step: Step) -> str:
+    """Apply one report. Returns "applied", "duplicate" (this attempt's final answer was
+    applied before: the caller re-announces, in case a crash lost what it caused) or
+    "ignored" (a stale attempt, a report ahead of a dispatch the state has not made yet —
+    the re-sent task will bring it again — or an unknown item)."""
     run = state.runs.get(report.item_code)
-    if run is None or state.phase.terminal:
-        state.note(step.now, "late_result_ignored", report.item_code, report.status.value)
-        return
-    if report.attempt != run.attempt or not (run.status.in_flight):
-        return  # stale attempt, or this attempt already settled: a duplicate
+    if run is None:
+        state.note(step.now, "unknown_item_ignored", report.item_code, report.status.value)
+        return "ignored"
+    if report.attempt != run.attempt:
+        return "ignored"
+    if state.phase.terminal or not run.status.in_flight:
+        return "duplicate" if report.status in _FINAL else "ignored"
     match report.status:
         case ItemStatus.RECEIVED | ItemStatus.IN_PROGRESS:
             run.status = RunStatus.IN_PROGRESS
@@ -26,6 +34,7 @@ def on_status(state: CaseState, report: ItemStatusReported, step: Step) -> None:
             _rejected(state, report, step)
         case ItemStatus.SUPPLEMENT_REQUIRED:
             _supplement(state, report, step)
+    return "applied"
 
 
 def _approved(state: CaseState, report: ItemStatusReported, step: Step) -> None:

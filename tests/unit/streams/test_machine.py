@@ -131,3 +131,28 @@ def test_withdrawal_cancels_in_flight_tasks():
     assert {e.item_code for e in run.of(ItemTaskCancelled)} == open_before
     assert all(r.status == RunStatus.CANCELLED for r in run.state.runs.values())
     assert len(run.of(BundleWithdrawn)) == 1
+
+
+def test_a_result_ahead_of_its_dispatch_counts_when_it_comes_again():
+    """After a crash a worker may see an item's answer before it re-makes the dispatch."""
+    run = submit("newborn_birth")
+    registration = run.open_tasks()[0]
+    ahead = registration.model_copy(
+        update={"item_code": "hukou_registration", "department": "public_security"}
+    )
+    run.send(approve(ahead))
+    assert run.state.runs["hukou_registration"].status == RunStatus.WAITING
+    run.send(approve(registration))
+    assert run.state.runs["hukou_registration"].status == RunStatus.DISPATCHED
+    run.send(approve(ahead))  # the adapter answers the re-sent task: same result, same id
+    assert run.state.runs["hukou_registration"].status == RunStatus.APPROVED
+
+
+def test_a_duplicate_final_answer_reannounces_the_tasks_in_flight():
+    run = submit("newborn_birth")
+    registration = run.open_tasks()[0]
+    run.send(approve(registration))
+    in_flight = {t.event_id for t in run.open_tasks()}
+    again = run.send(approve(registration))
+    assert in_flight <= {e.event_id for e in again}
+    assert run.state.runs["birth_medical_certificate"].attempt == 1
