@@ -18,6 +18,7 @@ from adapters.scaffold import scaffold
 from adapters.sdk.settings import AdapterSettings
 from adapters.simulator import ReferenceSimulator, SimulatorSettings
 from adapters.simulator.server import serve
+from deploy.readiness import mark_ready
 from topology.catalog import load_catalog
 from topology.logs import configure_logging
 from topology.settings import get_settings
@@ -56,17 +57,26 @@ def run(
     options = AdapterSettings().model_copy(update=overrides)
 
     async def main() -> None:
-        stop = asyncio.Event()
+        stop, ready = asyncio.Event(), asyncio.Event()
         _until_signal(stop)
+        announce = asyncio.create_task(_mark_when(ready))
         await run_adapters(
             settings,
             None if all_departments else departments,
             simulator=SimulatorSettings(),
             stop=stop,
+            ready=ready,
             options=options,
         )
+        announce.cancel()
 
     asyncio.run(main())
+
+
+async def _mark_when(ready: asyncio.Event) -> None:
+    """Tell a supervising parent (demo, bench) that every consumer has its partitions."""
+    await ready.wait()
+    mark_ready()
 
 
 @adapter_app.command("list")
