@@ -23,7 +23,7 @@ class Baseline:
     consume_msgs_s: float
 
 
-async def _topic(bootstrap: str, name: str, partitions: int) -> None:
+async def create_topic(bootstrap: str, name: str, partitions: int) -> None:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
@@ -36,7 +36,7 @@ async def aiokafka_baseline(
     bootstrap: str, topic: str, messages: int, size: int, partitions: int
 ) -> Baseline:
     """acks=all, idempotent, linger 5 ms, futures awaited in batches of 5,000."""
-    await _topic(bootstrap, topic, partitions)
+    await create_topic(bootstrap, topic, partitions)
     payload = b"x" * size
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all",
                                 enable_idempotence=True, linger_ms=5)  # fmt: skip

@@ -15,7 +15,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from rich.console import Console
 from rich.progress import Progress
 
-from deploy.bench.baseline import aiokafka_baseline, kafka_tools_baseline
+from deploy.bench.baseline import aiokafka_baseline, create_topic, kafka_tools_baseline
 from deploy.bench.drive import drive, wait_done
 from deploy.bench.kafka_facts import end_offsets, group_lag
 from deploy.bench.meter import Meter, MeterConsumer
@@ -78,10 +78,12 @@ async def run_bench(settings: Settings, options: BenchOptions, console: Console)
         await consumer.start()
         pids = _pids(settings, supervisor)
         before = {kind: sample(pid) for kind, pid in pids.items()}
+        before["bench-driver"] = self_sample()
         began = time.monotonic()
         finished = await _load(settings, topics, work, meter, options, console)
         elapsed = time.monotonic() - began
         after = {kind: sample(pid) for kind, pid in pids.items()}
+        after["bench-driver"] = self_sample()
         lag = await group_lag(settings.kafka_bootstrap, run)
         await consumer.stop()
     messages = sum((await end_offsets(settings.kafka_bootstrap, run)).values())
@@ -147,9 +149,6 @@ def _report(
         processes[kind] = {"cpu_s": round(cpu, 2),
                            "cpu_s_per_1000_cases": round(cpu * 1000 / max(completed, 1), 2),
                            "peak_rss_mb": round(end.peak_rss_mb, 1)}  # fmt: skip
-    driver = self_sample()
-    processes["bench-driver"] = {"cpu_s": round(driver.cpu_s, 2),
-                                 "peak_rss_mb": round(driver.peak_rss_mb, 1)}  # fmt: skip
     return {
         "options": {"cases": options.cases, "rate": options.rate or "max",
                     "warmup": options.warmup, "dept_latency_ms": options.dept_latency_ms},
@@ -180,8 +179,10 @@ async def _baselines(
     aio = await aiokafka_baseline(settings.kafka_bootstrap, f"{run}.baseline.aiokafka", count,
                                   size, settings.partitions)  # fmt: skip
     layout = Broker(settings).layout
+    tools_topic = f"{run}.baseline.tools"
+    await create_topic(settings.kafka_bootstrap, tools_topic, settings.partitions)
     tools = await asyncio.to_thread(kafka_tools_baseline, layout.jars, settings.kafka_bootstrap,
-                                    f"{run}.baseline.tools", count, size)  # fmt: skip
+                                    tools_topic, count, size)  # fmt: skip
     bus_rate = report["throughput"]["bus_messages_per_s"]
     return {
         "aiokafka": aio.__dict__,
