@@ -1,0 +1,106 @@
+"""The certificate service and the ratings aggregator under Faust's test_context()."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from faust.types import TP
+
+from streams.app import StreamsConfig
+from streams.issuance.signing import verify
+from streams.worker import build_issuance, build_streams, issuer_key
+from topology.codec import default_codec
+from topology.events import (
+    BundleCompleted,
+    BundleRejected,
+    CertificateIssued,
+    CertificateRevoked,
+    EvaluationSubmitted,
+    ItemResult,
+    Rating,
+    derive_event_id,
+)
+from topology.settings import Settings
+
+pytestmark = pytest.mark.unit
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def completed(case_id: str = "case-cert-1") -> BundleCompleted:
+    return BundleCompleted(
+        event_id=derive_event_id(case_id, "completed"), case_id=case_id, occurred_at=NOW,
+        bundle_code="newborn_birth",
+        results=(ItemResult(item_code="birth_medical_certificate", department="health",
+                            outputs={"birth_medical_certificate": "O440100001"}),),
+        certificate_types=("出生医学证明", "社会保障卡"), holder_ref="a" * 64,
+    )  # fmt: skip
+
+
+@pytest.fixture
+async def issuance(tmp_path, monkeypatch) -> AsyncIterator[tuple]:
+    settings = Settings(state_dir=tmp_path, topic_prefix="unitcert")
+    app, service = build_issuance(settings)
+    sent: list = []
+
+    async def send(topic, event, key=None):
+        sent.append(event)
+
+    monkeypatch.setattr(service.outbox, "send", send)
+    app.finalize()
+    async with service.agent.test_context() as agent:
+        yield settings, agent, sent
+
+
+async def put(agent, event) -> None:
+    await agent.put(key=event.case_id.encode(), value=default_codec().encode(event))
+
+
+async def test_one_signed_certificate_per_type_even_when_redelivered(issuance):
+    settings, agent, sent = issuance
+    await put(agent, completed())
+    await put(agent, completed())  # redelivered
+    issued = [e for e in sent if isinstance(e, CertificateIssued)]
+    assert {e.certificate_type for e in issued} == {"出生医学证明", "社会保障卡"}
+    by_type: dict[str, set[str]] = {}
+    for event in issued:
+        by_type.setdefault(event.certificate_type, set()).add(event.certificate_number)
+    assert all(len(numbers) == 1 for numbers in by_type.values()), "never a second number"
+    key = issuer_key(settings)
+    assert all(verify(event, key.public) is None for event in issued)
+    tampered = issued[0].model_copy(update={"certificate_number": "DZZZ-FORGED"})
+    assert verify(tampered, key.public) is not None
+
+
+async def test_a_rejection_after_issue_revokes(issuance):
+    _, agent, sent = issuance
+    await put(agent, completed("case-cert-2"))
+    await put(agent, BundleRejected(
+        event_id=derive_event_id("case-cert-2", "rejected"), case_id="case-cert-2",
+        occurred_at=NOW, bundle_code="newborn_birth", item_code="birth_medical_certificate",
+        department="health", reason="撤销",
+    ))  # fmt: skip
+    revoked = {e.certificate_number for e in sent if isinstance(e, CertificateRevoked)}
+    issued = {e.certificate_number for e in sent if isinstance(e, CertificateIssued)}
+    assert revoked == issued
+
+
+async def test_ratings_count_each_case_once(tmp_path, monkeypatch):
+    built = build_streams(StreamsConfig(Settings(state_dir=tmp_path, topic_prefix="unitrate"),
+                                        web_enabled=False))  # fmt: skip
+    built.app.finalize()
+    # The totals table is keyed by bundle|department (use_partitioner): without a running
+    # producer, say which partition a key goes to. Counting is under test, not Kafka.
+    monkeypatch.setattr(built.app.producer, "key_partition",
+                        lambda topic, key: TP(topic, 0))  # fmt: skip
+    rating = EvaluationSubmitted(
+        event_id=derive_event_id("case-rate-1", "evaluation"), case_id="case-rate-1",
+        occurred_at=NOW, rating=Rating.SATISFIED, lead_department="health",
+        bundle_code="newborn_birth",
+    )  # fmt: skip
+    async with built.ratings.agent.test_context() as agent:
+        await agent.put(key=b"case-rate-1", value=default_codec().encode(rating))
+        await agent.put(key=b"case-rate-1", value=default_codec().encode(rating))
+    totals = built.ratings.totals[b"newborn_birth|health"]
+    assert totals == b'{"SATISFIED": 1}'
