@@ -12,22 +12,22 @@ import structlog
 
 from streams.case_state import CaseState
 from streams.deadlines import next_wakeup
+from streams.event_agent import EventAgent, UnprocessableError
 from streams.machine import apply, tick
 from streams.outbox import Outbox
 from streams.policy import Policy, Step
-from topology.codec import Codec, CodecError
-from topology.dead_letters import error_headers
+from topology.codec import Codec
 from topology.events import CaseTimerFired, Event, derive_event_id
 from topology.topics import Topics
 
 log = structlog.get_logger("streams.cases")
 
 
-class UnknownCaseError(LookupError):
+class UnknownCaseError(UnprocessableError):
     """A result or answer for a case this bus never accepted."""
 
 
-class CaseProcessor:
+class CaseProcessor(EventAgent):
     """Wires the pure case machine to Kafka: decode, transition, store, publish, dead-letter."""
 
     def __init__(
@@ -49,15 +49,8 @@ class CaseProcessor:
         self.ticks = self.outbox.channel(topics.timers)
         names = [topics.applications, topics.applicant, topics.timers]
         names += [topics.department(d).results for d in sorted(set(departments))]
-        self.source = app.topic(*names, key_serializer="raw", value_serializer="raw")
-        self.agent = app.agent(self.source, name="cases", concurrency=1)(self._consume)
+        self.attach(app, "cases", *names)
         app.timer(tick_interval_s, name="case-timers")(self._fire_due_timers)
-
-    async def _consume(self, stream: Any) -> None:
-        async for event in stream.events():
-            message = event.message
-            await self.handle(message.topic, message.partition, message.offset,
-                              message.key, message.value)  # fmt: skip
 
     def load(self, case_id: str) -> CaseState | None:
         raw = self.table.get(case_id.encode())
@@ -70,22 +63,6 @@ class CaseProcessor:
             self.wakeups.pop(state.case_id, None)
         else:
             self.wakeups[state.case_id] = wake
-
-    async def handle(
-        self, topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None
-    ) -> None:
-        """Process one message; anything undecodable or unjoinable goes to the topic's DLQ."""
-        try:
-            event = self.codec.decode(value or b"", topic=topic, partition=partition, offset=offset)
-            outbox = self.transition(event)
-        except (CodecError, UnknownCaseError) as error:
-            log.warning("dead_lettered", topic=topic, partition=partition, offset=offset,
-                        error=type(error).__name__, reason=str(error))  # fmt: skip
-            await self.outbox.dead_letter(
-                topic, key, value, error_headers(topic, partition, offset, error)
-            )
-            return
-        await self.outbox.publish(outbox)
 
     def transition(self, event: Event) -> list[Event]:
         """Apply one decoded event to its case and store the result; returns what to publish."""

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 import faust
 import structlog
 
+from streams.event_agent import EventAgent
 from streams.issuance.issuer import issue, revoke
 from streams.issuance.ledger import CaseCertificates
 from streams.issuance.signing import IssuerKey
 from streams.outbox import Outbox
-from topology.codec import Codec, CodecError
-from topology.dead_letters import error_headers
+from topology.codec import Codec
 from topology.events import (
     BundleCompleted,
     BundleRejected,
@@ -26,7 +25,7 @@ from topology.topics import Topics
 log = structlog.get_logger("streams.issuance")
 
 
-class IssuanceService:
+class IssuanceService(EventAgent):
     """Issues exactly one certificate per (case, type); revokes on rejection or broken promise."""
 
     def __init__(self, app: faust.App, topics: Topics, codec: Codec, key: IssuerKey) -> None:
@@ -39,28 +38,7 @@ class IssuanceService:
             value_type=bytes,
             help="Issued certificates by case id.",
         )
-        source = app.topic(topics.completions, topics.case_events, key_serializer="raw",
-                           value_serializer="raw")  # fmt: skip
-        self.agent = app.agent(source, name="issuance", concurrency=1)(self._consume)
-
-    async def _consume(self, stream: Any) -> None:
-        async for event in stream.events():
-            message = event.message
-            await self.handle(message.topic, message.partition, message.offset,
-                              message.key, message.value)  # fmt: skip
-
-    async def handle(
-        self, topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None
-    ) -> None:
-        try:
-            event = self.codec.decode(value or b"", topic=topic, partition=partition, offset=offset)
-        except CodecError as error:
-            log.warning("dead_lettered", topic=topic, offset=offset, reason=str(error))
-            await self.outbox.dead_letter(
-                topic, key, value, error_headers(topic, partition, offset, error)
-            )
-            return
-        await self.outbox.publish(self.transition(event))
+        self.attach(app, "issuance", topics.completions, topics.case_events)
 
     def transition(self, event: Event) -> list[Event]:
         if not isinstance(event, BundleCompleted | BundleRejected | BundleWithdrawn |
