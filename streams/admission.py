@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 
 from streams.case_state import CasePhase, CaseState, CommitmentState, ItemRun, PlannedItem
+from streams.commitments import commitment_event
 from streams.dispatching import dispatch_ready
 from streams.intake import Accepted, check_application
 from streams.policy import Step
@@ -28,11 +29,7 @@ def admit(app: ApplicationSubmitted, step: Step) -> CaseState:
     state = _pin(app, checked, step)
     step.emit(accepted_event(state, step))
     for code, promise in state.commitments.items():
-        step.emit(CommitmentAccepted(
-            event_id=derive_event_id(state.case_id, f"commitment:{code}"),
-            case_id=state.case_id, occurred_at=step.now, material_code=code,
-            due_date=promise.due_date, dependent_items=tuple(promise.dependent_items),
-        ))  # fmt: skip
+        step.emit(commitment_event(CommitmentAccepted, state, code, step))
         state.note(step.now, "commitment_accepted", detail=f"{code} due {promise.due_date}")
     dispatch_ready(state, step)
     return state

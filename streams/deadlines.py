@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from streams.case_state import CasePhase, CaseState, RunStatus
+from streams.commitments import commitment_event
 from streams.completion import reject
 from streams.policy import Step
 from topology.events import (
@@ -75,11 +76,7 @@ def check_commitments(state: CaseState, step: Step) -> None:
             continue
         promise.overdue = True
         state.note(step.now, "commitment_overdue", detail=code)
-        step.emit(CommitmentOverdue(
-            event_id=derive_event_id(state.case_id, f"commitment-overdue:{code}"),
-            case_id=state.case_id, occurred_at=step.now, material_code=code,
-            due_date=promise.due_date, dependent_items=tuple(promise.dependent_items),
-        ))  # fmt: skip
+        step.emit(commitment_event(CommitmentOverdue, state, code, step))
         if state.phase in (CasePhase.ACTIVE, CasePhase.AWAITING_APPLICANT):
             dependent = next(iter(promise.dependent_items), None)
             if dependent in state.runs:

@@ -4,6 +4,7 @@ answer re-dispatches only the affected items, and the deadline clock pauses in b
 from __future__ import annotations
 
 from streams.case_state import CasePhase, CaseState, RunStatus
+from streams.commitments import commitment_event
 from streams.completion import maybe_complete
 from streams.dispatching import dispatch_ready
 from streams.policy import Step
@@ -81,9 +82,5 @@ def _fulfil(state: CaseState, code: str, step: Step, answer: SupplementProvided)
         return
     promise.fulfilled = True
     state.note(step.now, "commitment_fulfilled", detail=code)
-    step.emit(CommitmentFulfilled(
-        event_id=derive_event_id(state.case_id, f"commitment-fulfilled:{code}"),
-        case_id=state.case_id, occurred_at=step.now, material_code=code,
-        due_date=promise.due_date, dependent_items=tuple(promise.dependent_items),
-        material=next(m for m in answer.materials if m.material_code == code),
-    ))  # fmt: skip
+    material = next(m for m in answer.materials if m.material_code == code)
+    step.emit(commitment_event(CommitmentFulfilled, state, code, step, material=material))
