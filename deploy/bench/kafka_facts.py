@@ -6,6 +6,8 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 
+from topology.topics import VERSION
+
 
 async def end_offsets(bootstrap: str, prefix: str) -> dict[TopicPartition, int]:
     """End offsets of every partition of every topic whose name starts with ``prefix``."""
@@ -29,6 +31,25 @@ async def end_offsets(bootstrap: str, prefix: str) -> dict[TopicPartition, int]:
         return dict(await consumer.end_offsets(partitions))
     finally:
         await consumer.stop()
+
+
+def by_family(ends: dict[TopicPartition, int], prefix: str) -> dict[str, int]:
+    """Messages per kind of topic: each department's tasks count under ``tasks`` and so on,
+    Faust changelogs under ``changelog``, the lifecycle topics under their own names."""
+    families: dict[str, int] = {}
+    for tp, end in ends.items():
+        family = family_of(tp.topic, prefix)
+        families[family] = families.get(family, 0) + end
+    return dict(sorted(((f, n) for f, n in families.items() if n), key=lambda kv: -kv[1]))
+
+
+def family_of(topic: str, prefix: str) -> str:
+    if topic.endswith("-changelog"):
+        return "changelog"
+    parts = [p for p in topic.removeprefix(prefix).strip(".").split(".") if p != VERSION]
+    if parts[:1] == ["dept"]:
+        parts = parts[2:]  # the department's name goes: all departments' tasks are "tasks"
+    return ".".join(parts) or topic
 
 
 async def group_lag(bootstrap: str, prefix: str) -> dict[str, int]:

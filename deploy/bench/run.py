@@ -17,7 +17,7 @@ from rich.progress import Progress
 
 from deploy.bench.baseline import aiokafka_baseline, create_topic, kafka_tools_baseline
 from deploy.bench.drive import drive, wait_done
-from deploy.bench.kafka_facts import end_offsets, group_lag
+from deploy.bench.kafka_facts import by_family, end_offsets, group_lag
 from deploy.bench.meter import Meter, MeterConsumer
 from deploy.bench.procstats import ProcSample, sample, self_sample
 from deploy.bench.stats import case_latencies, stage_latencies, sustained_rate
@@ -69,10 +69,10 @@ async def run_bench(settings: Settings, options: BenchOptions, console: Console)
     supervisor = Supervisor(settings, components(settings, options), env=latency)
     meter = Meter()
     departments = [d.code for d in load_catalog().departments]
-    watched = [topics.case_events, topics.completions, topics.certificates]
-    watched += [n for d in departments for n in (topics.department(d).tasks,
-                                                 topics.department(d).results)]  # fmt: skip
-    consumer = MeterConsumer(settings.kafka_bootstrap, watched, meter)
+    whole = [topics.case_events, topics.completions, topics.certificates]
+    sampled = [n for d in departments for n in (topics.department(d).tasks,
+                                                topics.department(d).results)]  # fmt: skip
+    consumer = MeterConsumer(settings.kafka_bootstrap, whole, sampled, settings.partitions, meter)
     with supervisor:
         await supervisor.wait_ready(within_s=120)
         await consumer.start()
@@ -86,8 +86,10 @@ async def run_bench(settings: Settings, options: BenchOptions, console: Console)
         after["bench-driver"] = self_sample()
         lag = await group_lag(settings.kafka_bootstrap, run)
         await consumer.stop()
-    messages = sum((await end_offsets(settings.kafka_bootstrap, run)).values())
+    ends = await end_offsets(settings.kafka_bootstrap, run)
+    messages = sum(ends.values())
     report = _report(options, work, meter, finished, elapsed, before, after, lag, messages)
+    report["throughput"]["messages_by_topic"] = by_family(ends, run)
     if options.baseline:
         report["baseline"] = await _baselines(settings, run, messages, meter, report)
     await _cleanup(settings.kafka_bootstrap, run)
