@@ -121,7 +121,9 @@ class AdapterHost:
             source=f"/onething/adapters/{dept}",
         )
         consumer = make_consumer(
-            self.settings.kafka_bootstrap, f"{self.settings.topic_prefix}.adapter.{dept}"
+            self.settings.kafka_bootstrap,
+            f"{self.settings.topic_prefix}.adapter.{dept}",
+            self.options,
         )
         log().info(
             "adapter_built",

@@ -62,6 +62,11 @@ def _print(report: dict[str, Any]) -> None:
                                         f"{report['cases']['completed']}"),
         ("completed cases/s (sustained)", throughput["completed_cases_per_s"]),
         ("bus messages/s", throughput["bus_messages_per_s"]),
+        ("messages per case", throughput["messages_per_case"]),
+        ("messages by topic", ", ".join(f"{k} {v}" for k, v in
+                                        throughput.get("messages_by_topic", {}).items())),
+        ("measured window", f"{report['window']['seconds']} s, "
+                            f"{report['window']['terminal_cases']} cases after warmup"),
     ]  # fmt: skip
     for name, figures in {**latency, **report["stages"]}.items():
         rows.append((name, " ".join(f"{k} {v:.0f}" for k, v in figures.items() if k != "n")))
@@ -69,7 +74,10 @@ def _print(report: dict[str, Any]) -> None:
         rows.append((f"process {kind}", ", ".join(f"{k} {v}" for k, v in figures.items())))
     for name, value in report.get("baseline", {}).items():
         rows.append((f"baseline {name}", json.dumps(value) if isinstance(value, dict) else value))
-    rows.append(("consumer lag at end", json.dumps(report["consumer_lag"])))
+    lag = report["consumer_lag"]
+    behind = {group: n for group, n in lag.items() if n}
+    rows.append(("consumer lag at end", f"{sum(lag.values())} in {len(lag)} groups"
+                 + (f" ({json.dumps(behind)})" if behind else "")))  # fmt: skip
     for name, value in rows:
         table.add_row(name, str(value))
     _out.print(table)

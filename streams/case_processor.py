@@ -10,6 +10,7 @@ from typing import Any
 import faust
 import structlog
 
+from streams.batched_table import BatchedTable
 from streams.case_state import CaseState
 from streams.deadlines import next_wakeup
 from streams.event_agent import EventAgent, UnprocessableError
@@ -41,10 +42,13 @@ class CaseProcessor(EventAgent):
             default=None,
             key_type=bytes,
             value_type=bytes,
+            use_partitioner=True,  # written once per case per batch, see BatchedTable
             help="Case state by case id (JSON of CaseState).",
         )
+        self.states = BatchedTable(self.table, CaseState, exclude_defaults=True)
         self.wakeups: dict[str, datetime] = {}
         self._index_stale = True
+        app.on_partitions_revoked.connect(self._mark_index_stale)
         app.on_rebalance_complete.connect(self._mark_index_stale)
         self.ticks = self.outbox.channel(topics.timers)
         names = [topics.applications, topics.applicant, topics.timers]
@@ -53,30 +57,42 @@ class CaseProcessor(EventAgent):
         app.timer(tick_interval_s, name="case-timers")(self._fire_due_timers)
 
     def load(self, case_id: str) -> CaseState | None:
-        raw = self.table.get(case_id.encode())
-        return None if raw is None else CaseState.model_validate_json(raw)
+        return self.states.get(case_id)
 
-    def store(self, state: CaseState, now: datetime) -> None:
-        self.table[state.case_id.encode()] = state.model_dump_json(exclude_defaults=True).encode()
-        wake = next_wakeup(state, Step(now, self.policy))
+    def flush(self) -> None:
+        """Each case changed in the batch: one table write, one look at its next wake-up."""
+        step = Step(datetime.now(UTC), self.policy)
+        for case_id, state in self.states.flush().items():
+            self.schedule(case_id, state, step)
+
+    def schedule(self, case_id: str, state: CaseState, step: Step) -> None:
+        wake = next_wakeup(state, step)
         if wake is None:
-            self.wakeups.pop(state.case_id, None)
+            self.wakeups.pop(case_id, None)
         else:
-            self.wakeups[state.case_id] = wake
+            self.wakeups[case_id] = wake
+
+    def discard(self) -> None:
+        self.states.discard()
 
     def transition(self, event: Event) -> list[Event]:
-        """Apply one decoded event to its case and store the result; returns what to publish."""
+        """Apply one decoded event to its case, buffered until :meth:`flush`; returns what to
+        publish. A timer tick that changes nothing writes nothing."""
         step = Step(datetime.now(UTC), self.policy)
         state = self.load(event.case_id)
         if isinstance(event, CaseTimerFired):
             if state is None:
                 return []
+            before = state.model_dump_json(exclude_defaults=True)
             state = tick(state, step)
+            if state.model_dump_json(exclude_defaults=True) == before:
+                self.schedule(state.case_id, state, step)  # the timer took it off the index
+                return [e for e in step.outbox if isinstance(e, Event)]
         else:
             state = apply(state, event, step)
             if state is None:
                 raise UnknownCaseError(f"no case {event.case_id} for {type(event).__name__}")
-        self.store(state, step.now)
+        self.states.put(state.case_id, state)
         return [e for e in step.outbox if isinstance(e, Event)]
 
     async def _fire_due_timers(self) -> None:
@@ -94,6 +110,7 @@ class CaseProcessor(EventAgent):
 
     async def _mark_index_stale(self, *_: Any, **__: Any) -> None:
         self._index_stale = True
+        self.states.forget_cached()
 
     def rebuild_wakeups(self, now: datetime) -> None:
         """After a restart or rebalance the index is rebuilt from the local table."""

@@ -11,26 +11,45 @@ from topology.topics import VERSION
 
 async def end_offsets(bootstrap: str, prefix: str) -> dict[TopicPartition, int]:
     """End offsets of every partition of every topic whose name starts with ``prefix``."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        topics = [t for t in await admin.list_topics() if t.startswith(prefix)]
-        described = await admin.describe_topics(topics) if topics else []
-    finally:
-        await admin.close()
-    partitions = [
-        TopicPartition(topic["topic"], p["partition"])
-        for topic in described
-        for p in topic["partitions"]
-    ]
-    if not partitions:
-        return {}
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
-    await consumer.start()
-    try:
-        return dict(await consumer.end_offsets(partitions))
-    finally:
-        await consumer.stop()
+    async with OffsetsProbe(bootstrap, prefix) as probe:
+        return await probe.end_offsets()
+
+
+class OffsetsProbe:
+    """End offsets of a prefix's partitions, asked again and again over one connection (one
+    ListOffsets request each: cheap enough to take mid-run, when the broker is busy)."""
+
+    def __init__(self, bootstrap: str, prefix: str) -> None:
+        self.bootstrap, self.prefix = bootstrap, prefix
+        self.partitions: list[TopicPartition] = []
+        self.consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+
+    async def __aenter__(self) -> OffsetsProbe:
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
+        await admin.start()
+        try:
+            topics = [t for t in await admin.list_topics() if t.startswith(self.prefix)]
+            described = await admin.describe_topics(topics) if topics else []
+        finally:
+            await admin.close()
+        self.partitions = [
+            TopicPartition(topic["topic"], p["partition"])
+            for topic in described
+            for p in topic["partitions"]
+        ]
+        await self.consumer.start()
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.consumer.stop()
+
+    async def end_offsets(self) -> dict[TopicPartition, int]:
+        if not self.partitions:
+            return {}
+        return dict(await self.consumer.end_offsets(self.partitions))
+
+    async def total(self) -> int:
+        return sum((await self.end_offsets()).values())
 
 
 def by_family(ends: dict[TopicPartition, int], prefix: str) -> dict[str, int]:

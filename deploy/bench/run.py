@@ -17,12 +17,13 @@ from rich.progress import Progress
 
 from deploy.bench.baseline import aiokafka_baseline, create_topic, kafka_tools_baseline
 from deploy.bench.drive import drive, wait_done
-from deploy.bench.kafka_facts import by_family, end_offsets, group_lag
+from deploy.bench.kafka_facts import OffsetsProbe, by_family, end_offsets, group_lag
 from deploy.bench.meter import Meter, MeterConsumer
 from deploy.bench.procstats import ProcSample, sample, self_sample
-from deploy.bench.stats import case_latencies, stage_latencies, sustained_rate
+from deploy.bench.stats import case_latencies, stage_latencies, sustained_rate, timeline
 from deploy.bench.workload import Submission, national_mix
 from deploy.broker import Broker
+from deploy.broker.probe import free_port, port_is_free
 from deploy.supervisor import Component, Supervisor
 from deploy.topics_admin import delete_prefix
 from deploy.topics_cli import plan_and_apply
@@ -60,7 +61,10 @@ def components(settings: Settings, options: BenchOptions) -> list[Component]:
 
 async def run_bench(settings: Settings, options: BenchOptions, console: Console) -> dict[str, Any]:
     run = f"bench{uuid.uuid4().hex[:6]}"
-    settings = settings.model_copy(update={"topic_prefix": run})
+    web_port = settings.streams_web_port
+    if not port_is_free(web_port):  # a demo or `onething up` may be serving there
+        web_port = free_port()
+    settings = settings.model_copy(update={"topic_prefix": run, "streams_web_port": web_port})
     topics = Topics(run)
     with Progress(console=console) as progress:
         work = national_mix(options.cases, run, progress=progress)
@@ -77,23 +81,50 @@ async def run_bench(settings: Settings, options: BenchOptions, console: Console)
         await supervisor.wait_ready(within_s=120)
         await consumer.start()
         pids = _pids(settings, supervisor)
-        before = {kind: sample(pid) for kind, pid in pids.items()}
-        before["bench-driver"] = self_sample()
-        began = time.monotonic()
-        finished = await _load(settings, topics, work, meter, options, console)
-        elapsed = time.monotonic() - began
-        after = {kind: sample(pid) for kind, pid in pids.items()}
-        after["bench-driver"] = self_sample()
+        async with OffsetsProbe(settings.kafka_bootstrap, run) as probe:
+            start = await _snapshot(probe, pids, meter)
+            warm = asyncio.create_task(_snapshot_when_warm(probe, pids, meter, options.warmup))
+            finished = await _load(settings, topics, work, meter, options, console)
+            if not warm.done():  # too few cases ever finished: measure from the start
+                warm.cancel()
+            before = start if warm.cancelled() else await warm
+            after = await _snapshot(probe, pids, meter)
         lag = await group_lag(settings.kafka_bootstrap, run)
         await consumer.stop()
     ends = await end_offsets(settings.kafka_bootstrap, run)
-    messages = sum(ends.values())
-    report = _report(options, work, meter, finished, elapsed, before, after, lag, messages)
+    report = _report(options, work, meter, finished, before, after, lag)
     report["throughput"]["messages_by_topic"] = by_family(ends, run)
     if options.baseline:
-        report["baseline"] = await _baselines(settings, run, messages, meter, report)
+        report["baseline"] = await _baselines(settings, run, after.messages, meter, report)
     await _cleanup(settings.kafka_bootstrap, run)
     return report
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The state of a run at one moment: CPU of every process, messages, completions."""
+
+    at: float
+    processes: dict[str, ProcSample | None]
+    messages: int
+    terminal: int
+
+
+async def _snapshot(probe: OffsetsProbe, pids: dict[str, int], meter: Meter) -> Snapshot:
+    at, terminal = time.monotonic(), meter.terminal_count
+    processes = {kind: sample(pid) for kind, pid in pids.items()}
+    processes["bench-driver"] = self_sample()
+    return Snapshot(at, processes, await probe.total(), terminal)
+
+
+async def _snapshot_when_warm(
+    probe: OffsetsProbe, pids: dict[str, int], meter: Meter, warmup: int
+) -> Snapshot:
+    """The start of the measured window: once ``warmup`` cases are terminal (the broker's JIT
+    compiler and the workers' first rebalance are then behind us)."""
+    while meter.terminal_count < warmup:  # noqa: ASYNC110 - the meter has no event
+        await asyncio.sleep(0.05)
+    return await _snapshot(probe, pids, meter)
 
 
 async def _cleanup(bootstrap: str, run: str) -> None:
@@ -131,9 +162,8 @@ def _pids(settings: Settings, supervisor: Supervisor) -> dict[str, int]:
 
 
 def _report(
-    options: BenchOptions, work: list[Submission], meter: Meter, finished: bool, elapsed: float,
-    before: dict[str, ProcSample | None], after: dict[str, ProcSample | None],
-    lag: dict[str, int], messages: int,
+    options: BenchOptions, work: list[Submission], meter: Meter, finished: bool,
+    before: Snapshot, after: Snapshot, lag: dict[str, int],
 ) -> dict[str, Any]:  # fmt: skip
     cases = [meter.cases[item.case_id] for item in work]
     unfinished = [item.case_id for item, case in zip(work, cases, strict=True) if not case.terminal]
@@ -142,29 +172,34 @@ def _report(
         if len(case.certificates) > item.certificates
     ]  # fmt: skip
     completed = sum(case.terminal == "BundleCompleted" for case in cases)
+    window_cases = max(after.terminal - before.terminal, 1)
+    window_s = max(after.at - before.at, 1e-9)
     processes = {}
-    for kind, end in after.items():
-        start = before.get(kind)
+    for kind, end in after.processes.items():
+        start = before.processes.get(kind)
         if end is None or start is None:
             continue
         cpu = end.cpu_s - start.cpu_s
         processes[kind] = {"cpu_s": round(cpu, 2),
-                           "cpu_s_per_1000_cases": round(cpu * 1000 / max(completed, 1), 2),
+                           "cpu_s_per_1000_cases": round(cpu * 1000 / window_cases, 2),
                            "peak_rss_mb": round(end.peak_rss_mb, 1)}  # fmt: skip
     return {
         "options": {"cases": options.cases, "rate": options.rate or "max",
                     "warmup": options.warmup, "dept_latency_ms": options.dept_latency_ms},
         "finished": finished,
-        "elapsed_s": round(elapsed, 2),
+        "window": {"seconds": round(window_s, 2), "terminal_cases": window_cases,
+                   "note": "CPU and bus messages/s are measured after the warmup completions"},
         "cases": {"submitted": len(work), "completed": completed,
                   "not_terminal": len(unfinished), "extra_certificates": len(extra_certificates)},
         "throughput": {
             "completed_cases_per_s": round(sustained_rate(cases, options.warmup), 1),
-            "bus_messages": messages,
-            "bus_messages_per_s": round(messages / elapsed, 1) if elapsed else 0.0,
+            "bus_messages": after.messages,
+            "bus_messages_per_s": round((after.messages - before.messages) / window_s, 1),
+            "messages_per_case": round(after.messages / max(len(work), 1), 1),
         },
         "latency": case_latencies(cases),
         "stages": stage_latencies(cases),
+        "terminal_per_second": timeline(cases),
         "consumer_lag": lag,
         "processes": processes,
         "mean_record_bytes": round(meter.value_bytes / max(meter.records, 1)),

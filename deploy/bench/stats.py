@@ -62,3 +62,16 @@ def sustained_rate(cases: Sequence[CaseTimes], warmup: int) -> float:
     window = ends[warmup:]
     seconds = (window[-1] - window[0]) / 1000
     return (len(window) - 1) / seconds if seconds > 0 else 0.0
+
+
+def timeline(cases: Sequence[CaseTimes]) -> list[int]:
+    """Cases terminal in each second since the first submission: stalls show as zeros."""
+    starts = [c.submitted_ms for c in cases if c.submitted_ms]
+    ends = [c.terminal_ms for c in cases if c.terminal_ms]
+    if not starts or not ends:
+        return []
+    first = min(starts)
+    counts = [0] * ((max(ends) - first) // 1000 + 1)
+    for end in ends:
+        counts[max(end - first, 0) // 1000] += 1
+    return counts

@@ -22,6 +22,13 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     return True
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on now (the kernel's choice)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
 async def answers_metadata(bootstrap: str, wait_s: float = 3.0) -> bool:
     """True when the broker at ``bootstrap`` answers a metadata request and has a group
     coordinator, each within ``wait_s``."""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import faust
 import structlog
 
+from streams.batched_table import BatchedTable
 from streams.event_agent import EventAgent
 from streams.issuance.issuer import issue, revoke
 from streams.issuance.ledger import CaseCertificates
@@ -36,16 +38,19 @@ class IssuanceService(EventAgent):
             default=None,
             key_type=bytes,
             value_type=bytes,
+            use_partitioner=True,  # written once per case per batch, see EventAgent
             help="Issued certificates by case id.",
         )
+        self.ledgers = BatchedTable(self.table, CaseCertificates)
+        app.on_partitions_revoked.connect(self._forget_cached)
+        app.on_rebalance_complete.connect(self._forget_cached)
         self.attach(app, "issuance", topics.completions, topics.case_events)
 
     def transition(self, event: Event) -> list[Event]:
         if not isinstance(event, BundleCompleted | BundleRejected | BundleWithdrawn |
                           CommitmentOverdue):  # fmt: skip
             return []
-        raw = self.table.get(event.case_id.encode())
-        ledger = CaseCertificates() if raw is None else CaseCertificates.model_validate_json(raw)
+        ledger = self.ledgers.get(event.case_id) or CaseCertificates()
         if event.event_id in ledger.seen:
             return self._reannounce(event, ledger)
         out: list[Event] = []
@@ -58,8 +63,17 @@ class IssuanceService(EventAgent):
         else:
             out += revoke(event.case_id, ledger, f"case {type(event).__name__}", now)
         ledger.seen = [*ledger.seen[-31:], event.event_id]
-        self.table[event.case_id.encode()] = ledger.model_dump_json().encode()
+        self.ledgers.put(event.case_id, ledger)
         return out
+
+    def flush(self) -> None:
+        self.ledgers.flush()
+
+    async def _forget_cached(self, *_: Any, **__: Any) -> None:
+        self.ledgers.forget_cached()
+
+    def discard(self) -> None:
+        self.ledgers.discard()
 
     def _reannounce(self, event: Event, ledger: CaseCertificates) -> list[Event]:
         """A redelivered completion re-sends the same signed certificates (same ids)."""

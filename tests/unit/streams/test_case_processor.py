@@ -10,6 +10,7 @@ import pytest
 from streams.app import StreamsConfig
 from streams.case_state import CaseState
 from streams.worker import build_streams
+from tests.unit.streams.feed import Feed, partition_zero
 from tests.unit.streams.harness import approve
 from topology.catalog import load_catalog
 from topology.codec import default_codec
@@ -46,8 +47,9 @@ async def worker(tmp_path, monkeypatch) -> AsyncIterator[tuple]:
     monkeypatch.setattr(built.cases.outbox, "send", send)
     monkeypatch.setattr(built.cases.outbox, "dead_letter", dead_letter)
     built.app.finalize()
+    partition_zero(monkeypatch, built.app)
     async with built.cases.agent.test_context() as agent:
-        yield built, agent, captured
+        yield built, Feed(agent, built.cases), captured
 
 
 def application(case_id: str = "case-unit-1"):

@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
-from faust.types import TP
 
 from streams.app import StreamsConfig
 from streams.issuance.signing import verify
 from streams.worker import build_issuance, build_streams, issuer_key
+from tests.unit.streams.feed import Feed, partition_zero
 from topology.codec import default_codec
 from topology.events import (
     BundleCompleted,
@@ -49,8 +49,9 @@ async def issuance(tmp_path, monkeypatch) -> AsyncIterator[tuple]:
 
     monkeypatch.setattr(service.outbox, "send", send)
     app.finalize()
+    partition_zero(monkeypatch, app)
     async with service.agent.test_context() as agent:
-        yield settings, agent, sent
+        yield settings, Feed(agent, service), sent
 
 
 async def put(agent, event) -> None:
@@ -90,10 +91,8 @@ async def test_ratings_count_each_case_once(tmp_path, monkeypatch):
     built = build_streams(StreamsConfig(Settings(state_dir=tmp_path, topic_prefix="unitrate"),
                                         web_enabled=False))  # fmt: skip
     built.app.finalize()
-    # The totals table is keyed by bundle|department (use_partitioner): without a running
-    # producer, say which partition a key goes to. Counting is under test, not Kafka.
-    monkeypatch.setattr(built.app.producer, "key_partition",
-                        lambda topic, key: TP(topic, 0))  # fmt: skip
+    # The totals table is keyed by bundle|department (use_partitioner).
+    partition_zero(monkeypatch, built.app)
     rating = EvaluationSubmitted(
         event_id=derive_event_id("case-rate-1", "evaluation"), case_id="case-rate-1",
         occurred_at=NOW, rating=Rating.SATISFIED, lead_department="health",

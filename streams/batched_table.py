@@ -1,0 +1,65 @@
+"""A Faust table of pydantic states, read through and written back once per key per batch."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+S = TypeVar("S", bound=BaseModel)
+
+
+class BatchedTable(Generic[S]):
+    """States changed during a batch stay here (mutated in place by the transitions) until
+    :meth:`flush` writes each once, or :meth:`discard` forgets them when the batch failed.
+
+    The states last written stay decoded in a bounded cache, so a case's next event does not
+    parse its JSON again. This worker is the only writer of its partitions' keys while it
+    owns them; the owner calls :meth:`forget_cached` when partitions move.
+
+    The Faust table must be created with ``use_partitioner=True``: the writes happen after
+    the batch's events were iterated, so Faust cannot take the changelog partition from the
+    current event; every topic of the bus is keyed by case id, so the producer's partitioner
+    gives the same partition as the event's.
+    """
+
+    def __init__(
+        self, table: Any, model: type[S], *, exclude_defaults: bool = False,
+        cache_size: int = 50_000,
+    ) -> None:  # fmt: skip
+        self.table, self.model, self.exclude_defaults = table, model, exclude_defaults
+        self.cache_size = cache_size
+        self.dirty: dict[str, S] = {}
+        self.cache: dict[str, S] = {}
+
+    def get(self, key: str) -> S | None:
+        if key in self.dirty:
+            return self.dirty[key]
+        if key in self.cache:
+            return self.cache[key]
+        raw = self.table.get(key.encode())
+        return None if raw is None else self.model.model_validate_json(raw)
+
+    def put(self, key: str, state: S) -> None:
+        self.dirty[key] = state
+
+    def flush(self) -> dict[str, S]:
+        """Write the batch's states; returns them (by key) for the caller's own indexes."""
+        written, self.dirty = self.dirty, {}
+        for key, state in written.items():
+            dumped = state.model_dump_json(exclude_defaults=self.exclude_defaults)
+            self.table[key.encode()] = dumped.encode()
+            self.cache.pop(key, None)
+            self.cache[key] = state  # newest last: the oldest go first when full
+        while len(self.cache) > self.cache_size:
+            del self.cache[next(iter(self.cache))]
+        return written
+
+    def discard(self) -> None:
+        """The batch failed: its states, mutated in place, may be in the cache too."""
+        self.dirty.clear()
+        self.cache.clear()
+
+    def forget_cached(self) -> None:
+        """Partitions moved: the table (recovered from the changelog) is the truth again."""
+        self.cache.clear()

@@ -1,0 +1,28 @@
+"""Feeding a batched agent under Faust's test_context(), one message at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from faust.types import TP
+
+from streams.event_agent import EventAgent
+
+
+class Feed:
+    """``put`` returns once the agent has handled the message: the agent takes batches, so
+    Faust's own ``put(wait=True)`` returns when the message is buffered, not yet handled."""
+
+    def __init__(self, agent: Any, processor: EventAgent) -> None:
+        self.agent, self.processor = agent, processor
+
+    async def put(self, key: bytes, value: bytes) -> None:
+        target = self.processor.handled + 1
+        await self.agent.put(key=key, value=value)
+        await self.processor.wait_handled(target)
+
+
+def partition_zero(monkeypatch: Any, app: Any) -> None:
+    """Tables written once per batch (``use_partitioner``) ask the producer for a key's
+    partition; without a running producer, say partition 0. Kafka is not under test here."""
+    monkeypatch.setattr(app.producer, "key_partition", lambda topic, key: TP(topic, 0))
