@@ -50,7 +50,6 @@ class CaseProcessor(EventAgent):
         self._index_stale = True
         app.on_partitions_revoked.connect(self._mark_index_stale)
         app.on_rebalance_complete.connect(self._mark_index_stale)
-        self.ticks = self.outbox.channel(topics.timers)
         names = [topics.applications, topics.applicant, topics.timers]
         names += [topics.department(d).results for d in sorted(set(departments))]
         self.attach(app, "cases", *names)

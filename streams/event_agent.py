@@ -40,6 +40,8 @@ class Received:
     offset: int
     key: bytes | None
     value: bytes | None
+    ce_type: bytes | None = None
+    """The CloudEvents type header, when the producer set one."""
 
 
 class EventAgent:
@@ -50,8 +52,12 @@ class EventAgent:
     agent: Any
     batch_max: int = 1000
     """Messages per batch at most; a batch is cut sooner when ``batch_within`` passes."""
-    batch_within_s: float = 0.005
-    """How long a batch waits to fill: the latency a quiet bus adds per hop."""
+    batch_within_s: float = 0.025
+    """How long a batch waits to fill: the latency a quiet bus adds per hop (the workers set
+    it from ``ONETHING_STREAMS_BATCH_MS``; see streams/PERFORMANCE.md for the trade)."""
+    accepts: frozenset[bytes] | None = None
+    """Event types (``ce_type``) the agent acts on; others on its topics are passed over
+    without decoding. None: every message is decoded and handed to :meth:`transition`."""
 
     def attach(self, app: faust.App, name: str, *topics: str) -> None:
         source = app.topic(*topics, key_serializer="raw", value_serializer="raw")
@@ -62,7 +68,8 @@ class EventAgent:
     async def _consume(self, stream: Any) -> None:
         async for events in stream.take_events(self.batch_max, within=self.batch_within_s):
             batch = [Received(e.message.topic, e.message.partition, e.message.offset,
-                              e.message.key, e.message.value) for e in events]  # fmt: skip
+                              e.message.key, e.message.value, _ce_type(e.message.headers))
+                     for e in events]  # fmt: skip
             await self.handle_batch(batch)
 
     async def handle_batch(self, batch: Sequence[Received]) -> None:
@@ -71,6 +78,9 @@ class EventAgent:
         dead: list[tuple[Received, Exception]] = []
         try:
             for m in batch:
+                if self.accepts is not None and m.ce_type is not None and \
+                        m.ce_type not in self.accepts:  # fmt: skip
+                    continue
                 try:
                     event = self.outbox.codec.decode(
                         m.value or b"", topic=m.topic, partition=m.partition, offset=m.offset
@@ -107,3 +117,11 @@ class EventAgent:
 
     def discard(self) -> None:
         """Forget what the batch's transitions buffered: the batch failed."""
+
+
+def _ce_type(headers: Any) -> bytes | None:
+    pairs = headers.items() if isinstance(headers, dict) else headers or ()
+    for name, value in pairs:
+        if name == "ce_type":
+            return bytes(value)
+    return None

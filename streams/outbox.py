@@ -35,9 +35,15 @@ class Outbox:
             await self.send(self.topic_of(event), event, key)
 
     async def send(self, topic: str, event: Event, key: str | None = None) -> None:
-        await self.channel(topic).send(
-            key=(key or event.case_id).encode(),
-            value=self.codec.encode(event),
+        """Hand the event to the app's producer (not through ``Topic.send``: its futures and
+        callbacks were a tenth of the case agent's CPU, and nothing here waits on them).
+        Faust flushes this same producer before it commits offsets."""
+        await self.app.producer.send(
+            topic,
+            (key or event.case_id).encode(),
+            self.codec.encode(event),
+            partition=None,
+            timestamp=None,
             headers=cloudevent_headers(event, source=self.source),
         )
 

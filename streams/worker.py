@@ -44,6 +44,7 @@ def build_streams(config: StreamsConfig, policy: Policy | None = None) -> Stream
     codec = default_codec()
     cases = CaseProcessor(app, config.topics, departments, codec, policy or policy_from(settings),
                           tick_interval_s=config.tick_interval_s)  # fmt: skip
+    cases.batch_within_s = settings.streams_batch_ms / 1000
     ratings = RatingsAggregator(app, config.topics, codec)
     register_views(app, cases.table, ratings.totals)
     return StreamsWorker(app, cases, ratings)
@@ -57,7 +58,9 @@ def build_issuance(settings: Settings) -> tuple[faust.App, IssuanceService]:
     topics = Topics(settings.topic_prefix)
     config = StreamsConfig(settings, app_id=topics.app_id("certificates"), web_enabled=False)
     app = create_app(config)
-    return app, IssuanceService(app, config.topics, default_codec(), issuer_key(settings))
+    service = IssuanceService(app, config.topics, default_codec(), issuer_key(settings))
+    service.batch_within_s = settings.streams_batch_ms / 1000
+    return app, service
 
 
 class _Worker(faust.Worker):

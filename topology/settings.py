@@ -48,6 +48,13 @@ class Settings(BaseSettings):
         default="memory://",
         description="Faust table store: memory:// or rocksdb:// (needs rocksdict) for large state.",
     )
+    streams_batch_ms: float = Field(
+        default=25.0,
+        ge=0,
+        le=1000,
+        description="How long a stream agent waits to fill a batch: latency added per hop "
+        "when the bus is quiet, fewer table writes and produce requests when it is busy.",
+    )
     workday_seconds: float | None = Field(
         default=None,
         gt=0,

@@ -30,6 +30,9 @@ log = structlog.get_logger("streams.issuance")
 class IssuanceService(EventAgent):
     """Issues exactly one certificate per (case, type); revokes on rejection or broken promise."""
 
+    acts_on = (BundleCompleted, BundleRejected, BundleWithdrawn, CommitmentOverdue)
+    accepts = frozenset(kind.avro_name.encode() for kind in acts_on)
+
     def __init__(self, app: faust.App, topics: Topics, codec: Codec, key: IssuerKey) -> None:
         self.app, self.codec, self.key = app, codec, key
         self.outbox = Outbox(app, topics, codec, source=f"/{topics.prefix}/certificates")
@@ -47,8 +50,7 @@ class IssuanceService(EventAgent):
         self.attach(app, "issuance", topics.completions, topics.case_events)
 
     def transition(self, event: Event) -> list[Event]:
-        if not isinstance(event, BundleCompleted | BundleRejected | BundleWithdrawn |
-                          CommitmentOverdue):  # fmt: skip
+        if not isinstance(event, self.acts_on):
             return []
         ledger = self.ledgers.get(event.case_id) or CaseCertificates()
         if event.event_id in ledger.seen:

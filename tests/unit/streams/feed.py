@@ -16,9 +16,11 @@ class Feed:
     def __init__(self, agent: Any, processor: EventAgent) -> None:
         self.agent, self.processor = agent, processor
 
-    async def put(self, key: bytes, value: bytes) -> None:
+    async def put(
+        self, key: bytes, value: bytes, headers: list[tuple[str, bytes]] | None = None
+    ) -> None:
         target = self.processor.handled + 1
-        await self.agent.put(key=key, value=value)
+        await self.agent.put(key=key, value=value, headers=headers)
         await self.processor.wait_handled(target)
 
 

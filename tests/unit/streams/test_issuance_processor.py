@@ -11,7 +11,7 @@ from streams.app import StreamsConfig
 from streams.issuance.signing import verify
 from streams.worker import build_issuance, build_streams, issuer_key
 from tests.unit.streams.feed import Feed, partition_zero
-from topology.codec import default_codec
+from topology.codec import cloudevent_headers, default_codec
 from topology.events import (
     BundleCompleted,
     BundleRejected,
@@ -72,6 +72,17 @@ async def test_one_signed_certificate_per_type_even_when_redelivered(issuance):
     assert all(verify(event, key.public) is None for event in issued)
     tampered = issued[0].model_copy(update={"certificate_number": "DZZZ-FORGED"})
     assert verify(tampered, key.public) is not None
+
+
+async def test_events_it_does_not_act_on_are_passed_over_undecoded(issuance):
+    _, agent, sent = issuance
+    accepted = b"io.onething.events.ApplicationAccepted"
+    # Not even Avro: decoding it would dead-letter it, and this fixture has no DLQ producer.
+    await agent.put(b"case-cert-3", b"not decoded", headers=[("ce_type", accepted)])
+    event = completed("case-cert-3")
+    headers = cloudevent_headers(event, source="/test")
+    await agent.put(b"case-cert-3", default_codec().encode(event), headers=headers)
+    assert {type(e) for e in sent} == {CertificateIssued}
 
 
 async def test_a_rejection_after_issue_revokes(issuance):
