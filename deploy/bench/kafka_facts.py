@@ -38,6 +38,9 @@ class OffsetsProbe:
             for p in topic["partitions"]
         ]
         await self.consumer.start()
+        # Assigned (never polled), the topics are in the client's metadata; unassigned, the
+        # first end_offsets waited ~30 s for a metadata refresh.
+        self.consumer.assign(self.partitions)
         return self
 
     async def __aexit__(self, *_: object) -> None:
@@ -71,9 +74,12 @@ def family_of(topic: str, prefix: str) -> str:
     return ".".join(parts) or topic
 
 
-async def group_lag(bootstrap: str, prefix: str) -> dict[str, int]:
-    """Messages not yet consumed, per consumer group whose id starts with ``prefix``."""
-    ends = await end_offsets(bootstrap, prefix)
+async def group_lag(
+    bootstrap: str, prefix: str, ends: dict[TopicPartition, int] | None = None
+) -> dict[str, int]:
+    """Messages not yet consumed, per consumer group whose id starts with ``prefix``
+    (against ``ends``, the end offsets, when the caller has them)."""
+    ends = ends if ends is not None else await end_offsets(bootstrap, prefix)
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:

@@ -17,7 +17,7 @@ from rich.progress import Progress
 
 from deploy.bench.baseline import aiokafka_baseline, create_topic, kafka_tools_baseline
 from deploy.bench.drive import drive, wait_done
-from deploy.bench.kafka_facts import OffsetsProbe, by_family, end_offsets, group_lag
+from deploy.bench.kafka_facts import OffsetsProbe, by_family, group_lag
 from deploy.bench.meter import Meter, MeterConsumer
 from deploy.bench.procstats import ProcSample, sample, self_sample
 from deploy.bench.stats import case_latencies, stage_latencies, sustained_rate, timeline
@@ -68,6 +68,8 @@ async def run_bench(settings: Settings, options: BenchOptions, console: Console)
     topics = Topics(run)
     with Progress(console=console) as progress:
         work = national_mix(options.cases, run, progress=progress)
+    say = _Phases(console)
+    say("creating the run's topics")
     await plan_and_apply(settings.kafka_bootstrap, settings, dry_run=False)
     latency = {"ONETHING_SIM_LATENCY_MS": str(options.dept_latency_ms)}
     supervisor = Supervisor(settings, components(settings, options), env=latency)
@@ -77,8 +79,10 @@ async def run_bench(settings: Settings, options: BenchOptions, console: Console)
     sampled = [n for d in departments for n in (topics.department(d).tasks,
                                                 topics.department(d).results)]  # fmt: skip
     consumer = MeterConsumer(settings.kafka_bootstrap, whole, sampled, settings.partitions, meter)
+    say("starting streams, certificates and adapters")
     with supervisor:
         await supervisor.wait_ready(within_s=120)
+        say("driving the workload")
         await consumer.start()
         pids = _pids(settings, supervisor)
         async with OffsetsProbe(settings.kafka_bootstrap, run) as probe:
@@ -89,15 +93,30 @@ async def run_bench(settings: Settings, options: BenchOptions, console: Console)
                 warm.cancel()
             before = start if warm.cancelled() else await warm
             after = await _snapshot(probe, pids, meter)
-        lag = await group_lag(settings.kafka_bootstrap, run)
+            ends = await probe.end_offsets()
+        say("reading consumer lag")
+        lag = await group_lag(settings.kafka_bootstrap, run, ends)
         await consumer.stop()
-    ends = await end_offsets(settings.kafka_bootstrap, run)
+        say("stopping the bus")
     report = _report(options, work, meter, finished, before, after, lag)
     report["throughput"]["messages_by_topic"] = by_family(ends, run)
     if options.baseline:
+        say("measuring the Kafka baseline (aiokafka, then Kafka's perf tools)")
         report["baseline"] = await _baselines(settings, run, after.messages, meter, report)
+    say("deleting the run's topics")
     await _cleanup(settings.kafka_bootstrap, run)
+    say("done")
     return report
+
+
+class _Phases:
+    """One line per phase of a run, with the time since the run began."""
+
+    def __init__(self, console: Console) -> None:
+        self.console, self.began = console, time.monotonic()
+
+    def __call__(self, phase: str) -> None:
+        self.console.print(f"[dim]{time.monotonic() - self.began:6.1f} s[/] {phase}")
 
 
 @dataclass(frozen=True)

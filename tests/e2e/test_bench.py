@@ -1,0 +1,53 @@
+"""`onething bench` end to end on the real broker: a small run through the CLI, and the JSON
+report has every figure issue 6 asks for (the figures themselves are not asserted: speed is
+measured by the bench, never by timed tests)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+PERCENTILES = {"p50", "p95", "p99", "max"}
+
+
+def test_a_small_bench_run_reports_every_figure(kafka_bootstrap: str, tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    env = {k: v for k, v in os.environ.items() if k != "ONETHING_TOPIC_PREFIX"}
+    done = subprocess.run(
+        [sys.executable, "-m", "deploy", "bench", "--cases", "60", "--bootstrap",
+         kafka_bootstrap, "--json", str(out)],
+        env=env, capture_output=True, text=True, timeout=400, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    report = json.loads(out.read_text(encoding="utf-8"))
+
+    assert report["cases"] == {"submitted": 60, "completed": report["cases"]["completed"],
+                               "not_terminal": 0, "extra_certificates": 0}  # fmt: skip
+    assert report["cases"]["completed"] > 0
+    throughput = report["throughput"]
+    assert throughput["completed_cases_per_s"] > 0 and throughput["bus_messages_per_s"] > 0
+    assert {"tasks", "results", "bundle.completions", "certificates"} <= set(
+        throughput["messages_by_topic"]
+    )
+    for name in ("submit_to_completed_ms", "submit_to_certificate_ms"):
+        assert PERCENTILES <= set(report["latency"][name]), name
+    stages = {"intake_ms", "dispatch_ms", "department_round_trip_ms", "join_ms", "issuance_ms"}
+    assert set(report["stages"]) == stages
+    assert all(PERCENTILES <= set(figures) for figures in report["stages"].values())
+    assert any(group.endswith("-streams") for group in report["consumer_lag"])
+    kinds = {"streams", "certificates", "adapters", "bench-driver"}
+    assert kinds <= set(report["processes"])
+    for figures in report["processes"].values():
+        assert figures["cpu_s_per_1000_cases"] >= 0 and figures["peak_rss_mb"] > 0
+    baseline = report["baseline"]
+    assert baseline["aiokafka"]["produce_msgs_s"] > 0
+    assert baseline["aiokafka"]["messages"] == throughput["bus_messages"]
+    assert baseline["bus_to_aiokafka_ratio"] > 0
+    assert sum(report["terminal_per_second"]) == 60
