@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -13,8 +14,10 @@ class BatchedTable(Generic[S]):
     """States changed during a batch stay here (mutated in place by the transitions) until
     :meth:`flush` writes each once, or :meth:`discard` forgets them when the batch failed.
 
-    The states last written stay decoded in a bounded cache, so a case's next event does not
-    parse its JSON again. This worker is the only writer of its partitions' keys while it
+    The states last written stay decoded in a bounded cache (those ``cache_if`` wants: a
+    finished case is rarely read again, and a large cache of live objects makes Python's
+    garbage collector the worker's largest cost), so a case's next event does not parse its
+    JSON again. This worker is the only writer of its partitions' keys while it
     owns them; the owner calls :meth:`forget_cached` when partitions move.
 
     The Faust table must be created with ``use_partitioner=True``: the writes happen after
@@ -25,10 +28,10 @@ class BatchedTable(Generic[S]):
 
     def __init__(
         self, table: Any, model: type[S], *, exclude_defaults: bool = False,
-        cache_size: int = 50_000,
+        cache_size: int = 10_000, cache_if: Callable[[S], bool] = lambda _: True,
     ) -> None:  # fmt: skip
         self.table, self.model, self.exclude_defaults = table, model, exclude_defaults
-        self.cache_size = cache_size
+        self.cache_size, self.cache_if = cache_size, cache_if
         self.dirty: dict[str, S] = {}
         self.cache: dict[str, S] = {}
 
@@ -50,7 +53,8 @@ class BatchedTable(Generic[S]):
             dumped = state.model_dump_json(exclude_defaults=self.exclude_defaults)
             self.table[key.encode()] = dumped.encode()
             self.cache.pop(key, None)
-            self.cache[key] = state  # newest last: the oldest go first when full
+            if self.cache_if(state):
+                self.cache[key] = state  # newest last: the oldest go first when full
         while len(self.cache) > self.cache_size:
             del self.cache[next(iter(self.cache))]
         return written

@@ -45,7 +45,8 @@ class CaseProcessor(EventAgent):
             use_partitioner=True,  # written once per case per batch, see BatchedTable
             help="Case state by case id (JSON of CaseState).",
         )
-        self.states = BatchedTable(self.table, CaseState, exclude_defaults=True)
+        self.states = BatchedTable(self.table, CaseState, exclude_defaults=True,
+                                   cache_if=lambda state: not state.phase.terminal)  # fmt: skip
         self.wakeups: dict[str, datetime] = {}
         self._index_stale = True
         app.on_partitions_revoked.connect(self._mark_index_stale)
