@@ -11,6 +11,7 @@ import faust
 
 from streams.app import StreamsConfig, create_app
 from streams.case_processor import CaseProcessor
+from streams.issuance.issuer import certificate_outputs
 from streams.issuance.service import IssuanceService
 from streams.issuance.signing import IssuerKey
 from streams.policy import Policy
@@ -58,6 +59,7 @@ def build_issuance(settings: Settings) -> tuple[faust.App, IssuanceService]:
     topics = Topics(settings.topic_prefix)
     config = StreamsConfig(settings, app_id=topics.app_id("certificates"), web_enabled=False)
     app = create_app(config)
+    certificate_outputs()  # every region's catalogue, read now: not on the first completion
     service = IssuanceService(app, config.topics, default_codec(), issuer_key(settings))
     service.batch_within_s = settings.streams_batch_ms / 1000
     return app, service

@@ -32,20 +32,22 @@ def test_a_small_bench_run_reports_every_figure(kafka_bootstrap: str, tmp_path: 
                                "not_terminal": 0, "extra_certificates": 0}  # fmt: skip
     assert report["cases"]["completed"] > 0
     throughput = report["throughput"]
-    assert throughput["completed_cases_per_s"] > 0 and throughput["bus_messages_per_s"] > 0
+    assert throughput["completed_cases_per_s"] > 0
+    assert throughput["bus_messages_per_s"] > 0
     assert {"tasks", "results", "bundle.completions", "certificates"} <= set(
         throughput["messages_by_topic"]
     )
     for name in ("submit_to_completed_ms", "submit_to_certificate_ms"):
-        assert PERCENTILES <= set(report["latency"][name]), name
+        assert set(report["latency"][name]) >= PERCENTILES, name
     stages = {"intake_ms", "dispatch_ms", "department_round_trip_ms", "join_ms", "issuance_ms"}
     assert set(report["stages"]) == stages
-    assert all(PERCENTILES <= set(figures) for figures in report["stages"].values())
+    assert all(set(figures) >= PERCENTILES for figures in report["stages"].values())
     assert any(group.endswith("-streams") for group in report["consumer_lag"])
     kinds = {"streams", "certificates", "adapters", "bench-driver"}
     assert kinds <= set(report["processes"])
     for figures in report["processes"].values():
-        assert figures["cpu_s_per_1000_cases"] >= 0 and figures["peak_rss_mb"] > 0
+        assert figures["cpu_s_per_1000_cases"] >= 0
+        assert figures["peak_rss_mb"] > 0
     baseline = report["baseline"]
     assert baseline["aiokafka"]["produce_msgs_s"] > 0
     assert baseline["aiokafka"]["messages"] == throughput["bus_messages"]

@@ -95,7 +95,9 @@ class Codec:
         out.write(schema.header)
         try:
             record = event.model_dump(warnings="error")
-            if self._validate:
+            # Checked without building error objects first (half the cost: fastavro makes
+            # one per union branch tried); again with them only to name what is wrong.
+            if self._validate and not validate(record, schema.parsed, raise_errors=False):
                 validate(record, schema.parsed, raise_errors=True)
             schemaless_writer(out, schema.parsed, record, strict=True)
         except (*_WRITE_ERRORS, AvroValidationError, PydanticSerializationError) as error:
