@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from functools import lru_cache
 
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 _END_OF_DAY = time(23, 59, 59)
@@ -56,14 +57,7 @@ class WorkCalendar:
             raise ValueError("start must be timezone-aware")
         if self.day_seconds is not None:
             return start + timedelta(seconds=self.day_seconds * days)
-        whole = int(days)
-        day = start.astimezone(CHINA_TZ).date()
-        counted = 0
-        while counted < whole:
-            day += timedelta(days=1)
-            counted += self.is_workday(day)
-        end = datetime.combine(day, _END_OF_DAY, tzinfo=CHINA_TZ)
-        return end.astimezone(UTC)
+        return _end_of_workday(self, start.astimezone(CHINA_TZ).date(), int(days))
 
     def marks(
         self, start: datetime, limit_days: int, paused: timedelta = timedelta()
@@ -75,3 +69,14 @@ class WorkCalendar:
         warning = self.add_workdays(start, max(limit_days - 1, limit_days * 0.8)) + paused
         escalate = self.add_workdays(due, 1)
         return DeadlineMarks(min(warning, due), due, escalate)
+
+
+@lru_cache(maxsize=8192)
+def _end_of_workday(calendar: WorkCalendar, start: date, whole: int) -> datetime:
+    """The end of the ``whole``-th working day after ``start``: a walk day by day, so cached
+    (every case's every clock asks it again on each change of the case)."""
+    day, counted = start, 0
+    while counted < whole:
+        day += timedelta(days=1)
+        counted += calendar.is_workday(day)
+    return datetime.combine(day, _END_OF_DAY, tzinfo=CHINA_TZ).astimezone(UTC)
