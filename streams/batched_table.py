@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+import faust
 from pydantic import BaseModel
+
+from streams.app import TABLE_TYPES
 
 S = TypeVar("S", bound=BaseModel)
 
@@ -17,23 +20,28 @@ class BatchedTable(Generic[S]):
     The states last written stay decoded in a bounded cache (those ``cache_if`` wants: a
     finished case is rarely read again, and a large cache of live objects makes Python's
     garbage collector the worker's largest cost), so a case's next event does not parse its
-    JSON again. This worker is the only writer of its partitions' keys while it
-    owns them; the owner calls :meth:`forget_cached` when partitions move.
+    JSON again. This worker is the only writer of its partitions' keys while it owns them;
+    the cache is emptied whenever partitions are revoked or assigned.
 
-    The Faust table must be created with ``use_partitioner=True``: the writes happen after
-    the batch's events were iterated, so Faust cannot take the changelog partition from the
+    The Faust table is created with ``use_partitioner=True``: the writes happen after the
+    batch's events were iterated, so Faust cannot take the changelog partition from the
     current event; every topic of the bus is keyed by case id, so the producer's partitioner
     gives the same partition as the event's.
     """
 
     def __init__(
-        self, table: Any, model: type[S], *, exclude_defaults: bool = False,
-        cache_size: int = 10_000, cache_if: Callable[[S], bool] = lambda _: True,
+        self, app: faust.App, name: str, model: type[S], *, help: str,
+        exclude_defaults: bool = False, cache_size: int = 10_000,
+        cache_if: Callable[[S], bool] = lambda _: True,
     ) -> None:  # fmt: skip
-        self.table, self.model, self.exclude_defaults = table, model, exclude_defaults
+        self.table = app.Table(name, default=None, **TABLE_TYPES, use_partitioner=True,
+                               help=help)  # fmt: skip
+        self.model, self.exclude_defaults = model, exclude_defaults
         self.cache_size, self.cache_if = cache_size, cache_if
         self.dirty: dict[str, S] = {}
         self.cache: dict[str, S] = {}
+        app.on_partitions_revoked.connect(self._partitions_moved)
+        app.on_rebalance_complete.connect(self._partitions_moved)
 
     def get(self, key: str) -> S | None:
         if key in self.dirty:
@@ -64,6 +72,5 @@ class BatchedTable(Generic[S]):
         self.dirty.clear()
         self.cache.clear()
 
-    def forget_cached(self) -> None:
-        """Partitions moved: the table (recovered from the changelog) is the truth again."""
-        self.cache.clear()
+    async def _partitions_moved(self, *_: Any, **__: Any) -> None:
+        self.cache.clear()  # the table, recovered from the changelog, is the truth again

@@ -37,16 +37,11 @@ class CaseProcessor(EventAgent):
     ) -> None:  # fmt: skip
         self.app, self.topics, self.codec, self.policy = app, topics, codec, policy
         self.outbox = Outbox(app, topics, codec, source=f"/{topics.prefix}/streams/cases")
-        self.table = app.Table(
-            "cases",
-            default=None,
-            key_type=bytes,
-            value_type=bytes,
-            use_partitioner=True,  # written once per case per batch, see BatchedTable
-            help="Case state by case id (JSON of CaseState).",
-        )
-        self.states = BatchedTable(self.table, CaseState, exclude_defaults=True,
+        self.states = BatchedTable(app, "cases", CaseState, exclude_defaults=True,
+                                   help="Case state by case id (JSON of CaseState).",
                                    cache_if=lambda state: not state.phase.terminal)  # fmt: skip
+        self.table = self.states.table
+        self.batched = (self.states,)
         self.wakeups: dict[str, datetime] = {}
         self._index_stale = True
         app.on_partitions_revoked.connect(self._mark_index_stale)
@@ -71,9 +66,6 @@ class CaseProcessor(EventAgent):
             self.wakeups.pop(case_id, None)
         else:
             self.wakeups[case_id] = wake
-
-    def discard(self) -> None:
-        self.states.discard()
 
     def transition(self, event: Event) -> list[Event]:
         """Apply one decoded event to its case, buffered until :meth:`flush`; returns what to
@@ -110,7 +102,6 @@ class CaseProcessor(EventAgent):
 
     async def _mark_index_stale(self, *_: Any, **__: Any) -> None:
         self._index_stale = True
-        self.states.forget_cached()
 
     def rebuild_wakeups(self, now: datetime) -> None:
         """After a restart or rebalance the index is rebuilt from the local table."""

@@ -19,6 +19,7 @@ from typing import Any
 import faust
 import structlog
 
+from streams.batched_table import BatchedTable
 from streams.outbox import Outbox
 from topology.codec import CodecError
 from topology.dead_letters import error_headers
@@ -45,11 +46,12 @@ class Received:
 
 
 class EventAgent:
-    """A Faust agent over raw topics. Subclasses implement :meth:`transition` and, if they
-    buffer state during a batch, :meth:`flush`."""
+    """A Faust agent over raw topics. Subclasses implement :meth:`transition` and keep their
+    state in ``batched`` tables, written by :meth:`flush` once per batch."""
 
     outbox: Outbox
     agent: Any
+    batched: tuple[BatchedTable[Any], ...] = ()
     batch_max: int = 1000
     """Messages per batch at most; a batch is cut sooner when ``batch_within`` passes."""
     batch_within_s: float = 0.025
@@ -78,8 +80,7 @@ class EventAgent:
         dead: list[tuple[Received, Exception]] = []
         try:
             for m in batch:
-                if self.accepts is not None and m.ce_type is not None and \
-                        m.ce_type not in self.accepts:  # fmt: skip
+                if self._passes_over(m):
                     continue
                 try:
                     event = self.outbox.codec.decode(
@@ -109,14 +110,21 @@ class EventAgent:
                 self._progress.wait_for(lambda: self.handled >= count), timeout=within_s
             )
 
+    def _passes_over(self, m: Received) -> bool:
+        return self.accepts is not None and m.ce_type is not None and m.ce_type not in self.accepts
+
     def transition(self, event: Event) -> list[Event]:
         raise NotImplementedError
 
     def flush(self) -> None:
-        """Write what the batch's transitions buffered (default: nothing is buffered)."""
+        """Write what the batch's transitions buffered."""
+        for table in self.batched:
+            table.flush()
 
     def discard(self) -> None:
         """Forget what the batch's transitions buffered: the batch failed."""
+        for table in self.batched:
+            table.discard()
 
 
 def _ce_type(headers: Any) -> bytes | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 import faust
 import structlog
@@ -36,17 +35,10 @@ class IssuanceService(EventAgent):
     def __init__(self, app: faust.App, topics: Topics, codec: Codec, key: IssuerKey) -> None:
         self.app, self.codec, self.key = app, codec, key
         self.outbox = Outbox(app, topics, codec, source=f"/{topics.prefix}/certificates")
-        self.table = app.Table(
-            "certificates",
-            default=None,
-            key_type=bytes,
-            value_type=bytes,
-            use_partitioner=True,  # written once per case per batch, see EventAgent
-            help="Issued certificates by case id.",
-        )
-        self.ledgers = BatchedTable(self.table, CaseCertificates)
-        app.on_partitions_revoked.connect(self._forget_cached)
-        app.on_rebalance_complete.connect(self._forget_cached)
+        self.ledgers = BatchedTable(app, "certificates", CaseCertificates,
+                                    help="Issued certificates by case id.")  # fmt: skip
+        self.table = self.ledgers.table
+        self.batched = (self.ledgers,)
         self.attach(app, "issuance", topics.completions, topics.case_events)
 
     def transition(self, event: Event) -> list[Event]:
@@ -67,15 +59,6 @@ class IssuanceService(EventAgent):
         ledger.seen = [*ledger.seen[-31:], event.event_id]
         self.ledgers.put(event.case_id, ledger)
         return out
-
-    def flush(self) -> None:
-        self.ledgers.flush()
-
-    async def _forget_cached(self, *_: Any, **__: Any) -> None:
-        self.ledgers.forget_cached()
-
-    def discard(self) -> None:
-        self.ledgers.discard()
 
     def _reannounce(self, event: Event, ledger: CaseCertificates) -> list[Event]:
         """A redelivered completion re-sends the same signed certificates (same ids)."""
