@@ -121,9 +121,7 @@ class AdapterHost:
             source=f"/onething/adapters/{dept}",
         )
         consumer = make_consumer(
-            self.settings.kafka_bootstrap,
-            f"{self.settings.topic_prefix}.adapter.{dept}",
-            self.options,
+            self.settings.kafka_bootstrap, f"{self.settings.topic_prefix}.adapter.{dept}"
         )
         log().info(
             "adapter_built",

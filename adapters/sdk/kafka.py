@@ -29,7 +29,7 @@ def make_producer(bootstrap: str, settings: AdapterSettings) -> AIOKafkaProducer
     )
 
 
-def make_consumer(bootstrap: str, group_id: str, settings: AdapterSettings) -> AIOKafkaConsumer:
+def make_consumer(bootstrap: str, group_id: str) -> AIOKafkaConsumer:
     return AIOKafkaConsumer(
         bootstrap_servers=bootstrap,
         group_id=group_id,
@@ -37,8 +37,6 @@ def make_consumer(bootstrap: str, group_id: str, settings: AdapterSettings) -> A
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         max_partition_fetch_bytes=4 * 1024 * 1024,
-        fetch_max_wait_ms=settings.fetch_wait_ms,
-        fetch_min_bytes=settings.fetch_min_bytes,
     )
 
 

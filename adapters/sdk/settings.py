@@ -19,18 +19,6 @@ class AdapterSettings(BaseSettings):
     concurrency: int = Field(default=64, ge=1, description="Tasks in flight per batch.")
     linger_ms: int = Field(default=5, ge=0, description="Producer linger.")
     poll_timeout_ms: int = Field(default=100, ge=1, description="getmany() wait when idle.")
-    fetch_wait_ms: int = Field(
-        default=500,
-        ge=0,
-        description="How long the broker may hold a fetch to gather fetch_min_bytes.",
-    )
-    fetch_min_bytes: int = Field(
-        default=1,
-        ge=1,
-        description="Bytes a fetch waits for (up to fetch_wait_ms). Above 1, every idle "
-        "consumer fetches every fetch_wait_ms: with 19 departments in one process a 10 ms wait "
-        "cost half a core of empty fetches.",
-    )
     commit_interval_ms: int = Field(
         default=1000,
         ge=0,
