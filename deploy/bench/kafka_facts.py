@@ -9,12 +9,6 @@ from aiokafka.structs import TopicPartition
 from topology.topics import VERSION
 
 
-async def end_offsets(bootstrap: str, prefix: str) -> dict[TopicPartition, int]:
-    """End offsets of every partition of every topic whose name starts with ``prefix``."""
-    async with OffsetsProbe(bootstrap, prefix) as probe:
-        return await probe.end_offsets()
-
-
 class OffsetsProbe:
     """End offsets of a prefix's partitions, asked again and again over one connection (one
     ListOffsets request each: cheap enough to take mid-run, when the broker is busy)."""
@@ -74,12 +68,9 @@ def family_of(topic: str, prefix: str) -> str:
     return ".".join(parts) or topic
 
 
-async def group_lag(
-    bootstrap: str, prefix: str, ends: dict[TopicPartition, int] | None = None
-) -> dict[str, int]:
-    """Messages not yet consumed, per consumer group whose id starts with ``prefix``
-    (against ``ends``, the end offsets, when the caller has them)."""
-    ends = ends if ends is not None else await end_offsets(bootstrap, prefix)
+async def group_lag(bootstrap: str, prefix: str, ends: dict[TopicPartition, int]) -> dict[str, int]:
+    """Messages not yet consumed (against the end offsets ``ends``), per consumer group whose
+    id starts with ``prefix``."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:

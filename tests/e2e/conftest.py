@@ -4,7 +4,6 @@ processes, every department's adapter in-process, except one left for tests to p
 from __future__ import annotations
 
 import asyncio
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ import pytest
 
 from adapters.host import run_adapters
 from deploy.applicant import ApplicantPortal
+from deploy.broker.probe import free_port
 from deploy.observer import Observer
 from deploy.supervisor import Supervisor, bus_components
 from deploy.topics_cli import plan_and_apply
@@ -22,12 +22,6 @@ from topology.topics import Topics
 
 SILENT_DEPARTMENT = "fire_rescue"
 """No adapter runs for it: its items are never answered, so their deadlines pass."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

@@ -10,16 +10,10 @@ import pytest
 
 from deploy.broker import Broker, BrokerError
 from deploy.broker.jars import require_tool
-from deploy.broker.probe import port_is_free
+from deploy.broker.probe import free_port, port_is_free
 from topology.settings import Settings
 
 pytestmark = pytest.mark.integration
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
