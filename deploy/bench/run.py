@@ -89,9 +89,11 @@ async def run_bench(settings: Settings, options: BenchOptions, console: Console)
             start = await _snapshot(probe, pids, meter)
             warm = asyncio.create_task(_snapshot_when_warm(probe, pids, meter, options.warmup))
             finished = await _load(settings, topics, work, meter, options, console)
-            if not warm.done():  # too few cases ever finished: measure from the start
+            if warm.done():
+                before = warm.result()
+            else:  # too few cases ever finished: measure from the start
                 warm.cancel()
-            before = start if warm.cancelled() else await warm
+                before = start
             after = await _snapshot(probe, pids, meter)
             ends = await probe.end_offsets()
         say("reading consumer lag")
