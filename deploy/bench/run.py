@@ -12,6 +12,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.structs import TopicPartition
 from rich.console import Console
 from rich.progress import Progress
 
@@ -65,20 +66,45 @@ async def run_bench(settings: Settings, options: BenchOptions, console: Console)
     if not port_is_free(web_port):  # a demo or `onething up` may be serving there
         web_port = free_port()
     settings = settings.model_copy(update={"topic_prefix": run, "streams_web_port": web_port})
-    topics = Topics(run)
     with Progress(console=console) as progress:
         work = national_mix(options.cases, run, progress=progress)
     say = _Phases(console)
     say("creating the run's topics")
     await plan_and_apply(settings.kafka_bootstrap, settings, dry_run=False)
+    meter = Meter()
+    measured = await _run_bus(settings, work, meter, options, console, say)
+    report = _report(options, work, meter, measured)
+    report["throughput"]["messages_by_topic"] = by_family(measured.ends, run)
+    if options.baseline:
+        say("measuring the Kafka baseline (aiokafka, then Kafka's perf tools)")
+        report["baseline"] = await _baselines(settings, run, measured.after.messages, meter,
+                                              report)  # fmt: skip
+    say("deleting the run's topics")
+    await _cleanup(settings.kafka_bootstrap, run)
+    say("done")
+    return report
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What a run of the bus left: done in time?, the window's two ends, offsets and lag."""
+
+    finished: bool
+    before: Snapshot
+    after: Snapshot
+    ends: dict[TopicPartition, int]
+    lag: dict[str, int]
+
+
+async def _run_bus(
+    settings: Settings, work: list[Submission], meter: Meter, options: BenchOptions,
+    console: Console, say: _Phases,
+) -> Measured:  # fmt: skip
+    """Start the bus, drive the workload through it while measuring, stop it."""
+    run, topics = settings.topic_prefix, Topics(settings.topic_prefix)
     latency = {"ONETHING_SIM_LATENCY_MS": str(options.dept_latency_ms)}
     supervisor = Supervisor(settings, components(settings, options), env=latency)
-    meter = Meter()
-    departments = [d.code for d in load_catalog().departments]
-    whole = [topics.case_events, topics.completions, topics.certificates]
-    sampled = [n for d in departments for n in (topics.department(d).tasks,
-                                                topics.department(d).results)]  # fmt: skip
-    consumer = MeterConsumer(settings.kafka_bootstrap, whole, sampled, settings.partitions, meter)
+    consumer = _meter_consumer(settings, topics, meter)
     say("starting streams, certificates and adapters")
     with supervisor:
         await supervisor.wait_ready(within_s=120)
@@ -100,15 +126,15 @@ async def run_bench(settings: Settings, options: BenchOptions, console: Console)
         lag = await group_lag(settings.kafka_bootstrap, run, ends)
         await consumer.stop()
         say("stopping the bus")
-    report = _report(options, work, meter, finished, before, after, lag)
-    report["throughput"]["messages_by_topic"] = by_family(ends, run)
-    if options.baseline:
-        say("measuring the Kafka baseline (aiokafka, then Kafka's perf tools)")
-        report["baseline"] = await _baselines(settings, run, after.messages, meter, report)
-    say("deleting the run's topics")
-    await _cleanup(settings.kafka_bootstrap, run)
-    say("done")
-    return report
+    return Measured(finished, before, after, ends, lag)
+
+
+def _meter_consumer(settings: Settings, topics: Topics, meter: Meter) -> MeterConsumer:
+    """Every partition of the lifecycle topics, partition 0 of the departments' topics."""
+    whole = [topics.case_events, topics.completions, topics.certificates]
+    departments = [topics.department(d.code) for d in load_catalog().departments]
+    sampled = [n for d in departments for n in (d.tasks, d.results)]
+    return MeterConsumer(settings.kafka_bootstrap, whole, sampled, settings.partitions, meter)
 
 
 class _Phases:
@@ -183,34 +209,25 @@ def _pids(settings: Settings, supervisor: Supervisor) -> dict[str, int]:
 
 
 def _report(
-    options: BenchOptions, work: list[Submission], meter: Meter, finished: bool,
-    before: Snapshot, after: Snapshot, lag: dict[str, int],
-) -> dict[str, Any]:  # fmt: skip
+    options: BenchOptions, work: list[Submission], meter: Meter, measured: Measured
+) -> dict[str, Any]:
     cases = [meter.cases[item.case_id] for item in work]
     unfinished = [item.case_id for item, case in zip(work, cases, strict=True) if not case.terminal]
     extra_certificates = [
         item.case_id for item, case in zip(work, cases, strict=True)
         if len(case.certificates) > item.certificates
     ]  # fmt: skip
-    completed = sum(case.terminal == "BundleCompleted" for case in cases)
+    before, after = measured.before, measured.after
     window_cases = max(after.terminal - before.terminal, 1)
     window_s = max(after.at - before.at, 1e-9)
-    processes = {}
-    for kind, end in after.processes.items():
-        start = before.processes.get(kind)
-        if end is None or start is None:
-            continue
-        cpu = end.cpu_s - start.cpu_s
-        processes[kind] = {"cpu_s": round(cpu, 2),
-                           "cpu_s_per_1000_cases": round(cpu * 1000 / window_cases, 2),
-                           "peak_rss_mb": round(end.peak_rss_mb, 1)}  # fmt: skip
     return {
         "options": {"cases": options.cases, "rate": options.rate or "max",
                     "warmup": options.warmup, "dept_latency_ms": options.dept_latency_ms},
-        "finished": finished,
+        "finished": measured.finished,
         "window": {"seconds": round(window_s, 2), "terminal_cases": window_cases,
                    "note": "CPU and bus messages/s are measured after the warmup completions"},
-        "cases": {"submitted": len(work), "completed": completed,
+        "cases": {"submitted": len(work),
+                  "completed": sum(case.terminal == "BundleCompleted" for case in cases),
                   "not_terminal": len(unfinished), "extra_certificates": len(extra_certificates)},
         "throughput": {
             "completed_cases_per_s": round(sustained_rate(cases, options.warmup), 1),
@@ -221,12 +238,26 @@ def _report(
         "latency": case_latencies(cases),
         "stages": stage_latencies(cases),
         "terminal_per_second": timeline(cases),
-        "consumer_lag": lag,
-        "processes": processes,
+        "consumer_lag": measured.lag,
+        "processes": _processes(before, after, window_cases),
         "mean_record_bytes": round(meter.value_bytes / max(meter.records, 1)),
         "failures": {"not_terminal_sample": unfinished[:10],
                      "extra_certificates_sample": extra_certificates[:10]},
     }  # fmt: skip
+
+
+def _processes(before: Snapshot, after: Snapshot, window_cases: int) -> dict[str, Any]:
+    """CPU per 1,000 cases over the window, and peak RSS, per process kind."""
+    processes = {}
+    for kind, end in after.processes.items():
+        start = before.processes.get(kind)
+        if end is None or start is None:
+            continue
+        cpu = end.cpu_s - start.cpu_s
+        processes[kind] = {"cpu_s": round(cpu, 2),
+                           "cpu_s_per_1000_cases": round(cpu * 1000 / window_cases, 2),
+                           "peak_rss_mb": round(end.peak_rss_mb, 1)}  # fmt: skip
+    return processes
 
 
 async def _baselines(
