@@ -41,22 +41,7 @@ def load_catalog_from(root: Path, region: str) -> Catalog:
     fields = _registry(root, "fields", FieldSpec, problems)
     materials = _registry(root, "materials", MaterialSpec, problems)
     dept_codes = {d.code for d in departments}
-    problems += [
-        Problem(
-            f"material {m.code} issued_by unknown department {m.issued_by}",
-            "use a department code, or null if no government department issues it",
-            file="registry/materials.yaml",
-        )
-        for m in materials
-        if m.issued_by is not None and m.issued_by not in dept_codes
-    ]
-    problems += [
-        Problem(
-            f"enum field {f.code} has no options", "list its `options`", file="registry/fields.yaml"
-        )
-        for f in fields
-        if f.kind == "enum" and not f.options
-    ]
+    problems += _registry_problems(dept_codes, fields, materials)
     resolved = resolve(root, region)
     problems += resolved.problems
     bundles = _bundles(resolved, problems)
@@ -82,6 +67,29 @@ def load_catalog_from(root: Path, region: str) -> Catalog:
         "bundles": bundles,
     }
     return Catalog(fingerprint=_fingerprint(body), **body)
+
+
+def _registry_problems(
+    dept_codes: set[str], fields: list[FieldSpec], materials: list[MaterialSpec]
+) -> list[Problem]:
+    """What the registries get wrong on their own: unknown issuers, enums without options."""
+    problems = [
+        Problem(
+            f"material {m.code} issued_by unknown department {m.issued_by}",
+            "use a department code, or null if no government department issues it",
+            file="registry/materials.yaml",
+        )
+        for m in materials
+        if m.issued_by is not None and m.issued_by not in dept_codes
+    ]
+    problems += [
+        Problem(
+            f"enum field {f.code} has no options", "list its `options`", file="registry/fields.yaml"
+        )
+        for f in fields
+        if f.kind == "enum" and not f.options
+    ]
+    return problems
 
 
 def _where(resolved: Resolved, bundle: str, item: str | None) -> str:
