@@ -1,11 +1,12 @@
 """Run department adapters in one event loop: what `onething adapter run`, the demo and the
-benchmark call. One consumer group per department, one shared idempotent producer."""
+benchmark call. One consumer (one group) for all the host's departments, records routed by
+topic to each department's processor; one shared idempotent producer."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from adapters.discovery import installed_adapters
@@ -53,9 +54,17 @@ def routers_for(catalog: Catalog, departments: Sequence[str] | None) -> list[Dep
     return routers
 
 
+def consumer_group(prefix: str, departments: Sequence[str]) -> str:
+    """The consumer group of a host: a department run alone keeps its own group (and so its
+    committed offsets); departments run together share one group, read by one consumer."""
+    if len(set(departments)) == 1:
+        return f"{prefix}.adapter.{departments[0]}"
+    return f"{prefix}.adapters"
+
+
 class AdapterHost:
-    """Builds and runs the adapters of several departments; ``runners``/``systems`` are
-    exposed for tests and the benchmark."""
+    """Builds and runs the adapters of several departments over one consumer; ``processors``
+    (by department), ``runner`` and ``systems`` are exposed for tests and the benchmark."""
 
     def __init__(
         self,
@@ -67,12 +76,16 @@ class AdapterHost:
         simulator: SimulatorSettings | None = None,
         system_factory: SystemFactory | None = None,
     ) -> None:
+        if not routers:
+            raise ValueError("an adapter host needs at least one department")
         self.settings, self.routers, self.catalog = settings, list(routers), catalog
         self.options = options or AdapterSettings()
         self.simulator = simulator or SimulatorSettings()
         self.system_factory = system_factory or self._default_system
         self.topics = Topics(settings.topic_prefix)
-        self.runners: dict[str, AdapterRunner] = {}
+        self.group = consumer_group(settings.topic_prefix, [r.department for r in routers])
+        self.processors: dict[str, TaskProcessor] = {}
+        self.runner: AdapterRunner | None = None
         self.systems: dict[tuple[str, str], DepartmentSystem] = {}
 
     def _default_system(self, router: DepartmentRouter[Any], name: str) -> DepartmentSystem:
@@ -82,37 +95,34 @@ class AdapterHost:
         return factory(name, self.simulator, self.catalog)
 
     async def run(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
-        """Run until ``stop``; then finish the batches in hand, commit and close."""
+        """Run until ``stop``; then finish the batch in hand, commit and close."""
         producer = make_producer(self.settings.kafka_bootstrap, self.options)
         await producer.start()
         try:
             for router in self.routers:
-                self.runners[router.department] = await self._build(router, producer)
-            await asyncio.gather(*(r.start() for r in self.runners.values()))
-            await self._run_all(stop, ready)
+                self.processors[router.department] = await self._build(router, producer)
+            consumer = make_consumer(self.settings.kafka_bootstrap, self.group)
+            self.runner = AdapterRunner(
+                list(self.processors.values()), consumer, producer, self.options
+            )
+            await self.runner.start()
+            await self._serve(self.runner, stop, ready)
         finally:
-            for runner in self.runners.values():
-                await runner.close()
+            if self.runner is not None:
+                await self.runner.close()
             await producer.stop()
             for system in self.systems.values():
                 await system.aclose()
 
-    async def _build(self, router: DepartmentRouter[Any], producer: Any) -> AdapterRunner:
+    async def _build(self, router: DepartmentRouter[Any], producer: Any) -> TaskProcessor:
         dept, codec = router.department, default_codec()
         binding = bind_all_regions(router, self.catalog)
         topics = self.topics.department(dept)
         metrics = AdapterMetrics(dept)
-        systems: dict[str, DepartmentSystem] = {}
-        for name in binding.systems:
-            inner = self.systems[(dept, name)] = self.system_factory(router, name)
-            breaker = CircuitBreaker(
-                name, self.options.breaker_failures, self.options.breaker_reset_s
-            )
-            systems[name] = GuardedSystem(inner, breaker, metrics)
         ledger = await load_ledger(self.settings.kafka_bootstrap, topics.ledger, codec, producer)
         processor = TaskProcessor(
             binding,
-            systems,
+            self._guarded(router, binding.systems, metrics),
             topics,
             self.options,
             codec=codec,
@@ -120,48 +130,46 @@ class AdapterHost:
             metrics=metrics,
             source=f"/onething/adapters/{dept}",
         )
-        consumer = make_consumer(
-            self.settings.kafka_bootstrap, f"{self.settings.topic_prefix}.adapter.{dept}"
-        )
         log().info(
             "adapter_built",
             department=dept,
             items=len(binding.routes),
             ledger=len(ledger),
             backend=self.options.backend,
+            group=self.group,
         )
-        return AdapterRunner(processor, consumer, producer, topics, self.options)
+        return processor
 
-    async def _run_all(self, stop: asyncio.Event, ready: asyncio.Event | None) -> None:
-        halt = asyncio.Event()
-        watch = asyncio.create_task(_relay(stop, halt))
-        signal = asyncio.create_task(self._signal_ready(ready))
-        tasks = [asyncio.create_task(r.run(halt)) for r in self.runners.values()]
+    def _guarded(
+        self, router: DepartmentRouter[Any], names: Iterable[str], metrics: AdapterMetrics
+    ) -> dict[str, DepartmentSystem]:
+        """The department's systems, each behind its own circuit breaker."""
+        systems: dict[str, DepartmentSystem] = {}
+        for name in names:
+            inner = self.systems[(router.department, name)] = self.system_factory(router, name)
+            breaker = CircuitBreaker(
+                name, self.options.breaker_failures, self.options.breaker_reset_s
+            )
+            systems[name] = GuardedSystem(inner, breaker, metrics)
+        return systems
+
+    async def _serve(
+        self, runner: AdapterRunner, stop: asyncio.Event, ready: asyncio.Event | None
+    ) -> None:
+        signal = asyncio.create_task(self._signal_ready(runner, ready))
         try:
-            for done in asyncio.as_completed(tasks):
-                try:
-                    await done
-                except Exception:
-                    halt.set()  # one adapter failed: stop the others gracefully, then raise
-                    await asyncio.gather(*tasks, return_exceptions=True)
-                    raise
+            await runner.run(stop)
         finally:
-            for task in (watch, signal):
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            signal.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await signal
 
-    async def _signal_ready(self, ready: asyncio.Event | None) -> None:
+    async def _signal_ready(self, runner: AdapterRunner, ready: asyncio.Event | None) -> None:
         if ready is None:
             return
-        await asyncio.gather(*(r.assigned.wait() for r in self.runners.values()))
-        log().info("adapters_ready", departments=len(self.runners))
+        await runner.assigned.wait()
+        log().info("adapters_ready", departments=len(self.processors), group=self.group)
         ready.set()
-
-
-async def _relay(stop: asyncio.Event, halt: asyncio.Event) -> None:
-    await stop.wait()
-    halt.set()
 
 
 async def run_adapters(
@@ -176,7 +184,7 @@ async def run_adapters(
     """Run the adapters of ``departments`` (None: every department with items in the
     catalogue of ``settings.region``) with in-process simulators, until ``stop`` is set.
 
-    ``ready`` is set once every consumer has its partitions. ``options`` (default: from
+    ``ready`` is set once the host's consumer has its partitions. ``options`` (default: from
     ``ONETHING_ADAPTER_*``) can switch to the HTTP backend or report RECEIVED statuses.
     """
     catalog = load_catalog(settings.region)

@@ -1,16 +1,18 @@
-"""One department's adapter on Kafka: consume in batches, process, produce, then commit.
+"""The adapters of one process on Kafka: one consumer over every department's task + retry
+topics, each record routed by its topic to its department's TaskProcessor.
 
-A batch's results are awaited (acks=all) before its offsets are committed, so a crash
-redelivers tasks, never loses them; the ledger makes the redelivery harmless. Offsets are
-committed at most every ``commit_interval_ms`` (and always on revocation and close): a
-commit per batch was the broker's largest single cost under load.
+One consumer, not one per department: nineteen consumers' fetches were most of the broker's
+requests under load. A batch's results are awaited (acks=all) before its offsets are
+committed, so a crash redelivers tasks, never loses them; the ledger makes the redelivery
+harmless. Offsets are committed at most every ``commit_interval_ms`` (and always on
+revocation and close): a commit per batch was the broker's largest single cost under load.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError
@@ -20,7 +22,8 @@ from adapters.sdk.log import log
 from adapters.sdk.messages import RETRY_DUE_MS, Incoming, Outgoing
 from adapters.sdk.processor import TaskProcessor
 from adapters.sdk.settings import AdapterSettings
-from topology.topics import DepartmentTopics
+
+Work = Iterator[tuple[int, Incoming]]
 
 
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -35,37 +38,38 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
         log().info(
-            "partitions_assigned", department=self.runner.department, partitions=len(assigned)
+            "partitions_assigned",
+            departments=len(self.runner.processors),
+            partitions=len(assigned),
         )
         self.runner.assigned.set()
 
 
 class AdapterRunner:
-    """Runs a TaskProcessor over a consumer group of its department's task + retry topics."""
+    """Runs TaskProcessors over one consumer of all their task + retry topics."""
 
     def __init__(
         self,
-        processor: TaskProcessor,
+        processors: Sequence[TaskProcessor],
         consumer: AIOKafkaConsumer,
         producer: AIOKafkaProducer,
-        topics: DepartmentTopics,
         settings: AdapterSettings,
     ) -> None:
-        self.processor, self.consumer, self.producer = processor, consumer, producer
-        self.topics, self.settings = topics, settings
-        self.department = processor.department
+        self.consumer, self.producer, self.settings = consumer, producer, settings
+        self.processors = {p.department: p for p in processors}
+        self.routes = {
+            topic: p for p in processors for topic in (p.topics.tasks, *p.topics.retries)
+        }
         self.batch_lock = asyncio.Lock()
         self.assigned = asyncio.Event()
         self.paused: dict[TopicPartition, int] = {}
-        self._retry_topics = frozenset(topics.retries)
+        self._retry_topics = frozenset(t for p in processors for t in p.topics.retries)
         self._started = False
         self._uncommitted: dict[TopicPartition, int] = {}
         self._committed_at = time.monotonic()
 
     async def start(self) -> None:
-        self.consumer.subscribe(
-            [self.topics.tasks, *self.topics.retries], listener=_Rebalance(self)
-        )
+        self.consumer.subscribe(sorted(self.routes), listener=_Rebalance(self))
         await self.consumer.start()
         self._started = True
 
@@ -88,9 +92,8 @@ class AdapterRunner:
         async with self.batch_lock:
             await self.commit(force=True)
         await self.consumer.stop()
-        log().info(
-            "adapter_stopped", department=self.department, **self.processor.metrics.snapshot()
-        )
+        for department, processor in self.processors.items():
+            log().info("adapter_stopped", department=department, **processor.metrics.snapshot())
 
     async def _batch(self, fetched: dict[TopicPartition, list[ConsumerRecord]]) -> None:
         records, offsets = self._due(fetched)
@@ -113,25 +116,19 @@ class AdapterRunner:
         try:
             await self.consumer.commit(offsets)
         except CommitFailedError:
-            log().warning("commit_failed_rebalanced", department=self.department)
+            log().warning("commit_failed_rebalanced", departments=len(self.processors))
 
     def _due(
         self, fetched: dict[TopicPartition, list[ConsumerRecord]]
     ) -> tuple[list[Incoming], dict[TopicPartition, int]]:
-        """The records to process now; a retry partition pauses at its first record not due."""
+        """The records to process now; a retry partition pauses at its first record not due
+        (the other partitions, of its department or another, go on)."""
         now_ms = time.time() * 1000
         records: list[Incoming] = []
         offsets: dict[TopicPartition, int] = {}
         for tp, batch in fetched.items():
             for message in batch:
-                record = Incoming(
-                    tp.topic,
-                    tp.partition,
-                    message.offset,
-                    message.key,
-                    message.value,
-                    tuple(message.headers or ()),
-                )
+                record = _incoming(tp, message)
                 if tp.topic in self._retry_topics and record.header_int(RETRY_DUE_MS) > now_ms:
                     self.consumer.seek(tp, message.offset)
                     self.consumer.pause(tp)
@@ -150,15 +147,27 @@ class AdapterRunner:
             self.consumer.resume(*due)
 
     async def _process(self, records: Sequence[Incoming]) -> list[Outgoing]:
-        """Every record's output, in record order, at most ``concurrency`` in flight."""
+        """Every record's output, in record order; at most ``concurrency`` of a department's
+        records in flight (as when each department had a consumer of its own)."""
         results: list[list[Outgoing]] = [[] for _ in records]
-        work = iter(enumerate(records))
+        queues: dict[TaskProcessor, list[tuple[int, Incoming]]] = {}
+        for index, record in enumerate(records):
+            queues.setdefault(self.routes[record.topic], []).append((index, record))
 
-        async def worker() -> None:
+        async def worker(processor: TaskProcessor, work: Work) -> None:
             for index, record in work:
-                results[index] = await self.processor.process(record)
+                results[index] = await processor.process(record)
 
-        await asyncio.gather(
-            *(worker() for _ in range(min(self.settings.concurrency, len(records))))
-        )
+        workers = [
+            worker(processor, work)
+            for processor, queue in queues.items()
+            for work in [iter(queue)]
+            for _ in range(min(self.settings.concurrency, len(queue)))
+        ]
+        await asyncio.gather(*workers)
         return [out for result in results for out in result]
+
+
+def _incoming(tp: TopicPartition, message: ConsumerRecord) -> Incoming:
+    headers = tuple(message.headers or ())
+    return Incoming(tp.topic, tp.partition, message.offset, message.key, message.value, headers)

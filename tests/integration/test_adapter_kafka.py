@@ -1,4 +1,5 @@
-"""Department adapters on the real broker: results, idempotency, retries, dead letters, HTTP."""
+"""Department adapters on the real broker: results, idempotency, retries, dead letters, HTTP,
+and several departments sharing one consumer (one group) in one host."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 
 from adapters.discovery import installed_adapters
 from adapters.host import AdapterHost, departments_with_items, run_adapters
@@ -92,6 +94,20 @@ async def collect(settings: Settings, topics: Sequence[str], done: Callable[[lis
     return records
 
 
+async def until(check: Callable[[], bool], within_s: float, what: str) -> None:
+    """Wait for ``check()`` to hold, failing after ``within_s``."""
+    deadline = time.monotonic() + within_s
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {within_s:g}s: {what}")
+        await asyncio.sleep(0.05)
+
+
+async def groups_of(admin: AIOKafkaAdminClient, prefix: str) -> list[str]:
+    return sorted(str(g[0]) for g in await admin.list_consumer_groups()
+                  if str(g[0]).startswith(prefix))
+
+
 def results_of(records: list) -> list[ItemStatusReported]:
     codec = default_codec()
     return [codec.decode_as(r.value, ItemStatusReported) for r in records]
@@ -129,7 +145,7 @@ async def test_every_department_answers_every_item(bus):
         assert {o.code for o in item.outputs} <= set(result.outputs)
 
 
-async def test_duplicate_task_calls_the_backend_once_and_reports_once(bus):
+async def test_duplicate_task_calls_the_backend_once_and_reports_once(bus, kafka_admin):
     counters: dict[str, CountingSystem] = {}
 
     def factory(name: str) -> DepartmentSystem:
@@ -147,13 +163,14 @@ async def test_duplicate_task_calls_the_backend_once_and_reports_once(bus):
     mine = [r for r in results_of(records) if r.item_code == task.item_code]
     assert len({r.event_id for r in mine}) == 1, "one result; a duplicate re-sends it, same id"
     assert counters["tax"].calls[task.event_id] == 1
+    assert await groups_of(kafka_admin, bus.topic_prefix) == [f"{bus.topic_prefix}.adapter.tax"]
 
 
 class FailingTwice:
-    """A backend that fails the first two calls of every task, then answers."""
+    """A backend that fails its first ``failures`` calls (whatever the task), then answers."""
 
-    def __init__(self, inner: DepartmentSystem) -> None:
-        self.inner, self.calls = inner, 0
+    def __init__(self, inner: DepartmentSystem, failures: int = 2) -> None:
+        self.inner, self.calls, self.failures = inner, 0, failures
 
     @property
     def name(self) -> str:
@@ -161,7 +178,7 @@ class FailingTwice:
 
     async def submit(self, request: ActRequest, *, idempotency_key: str) -> ActReply:
         self.calls += 1
-        if self.calls <= 2:
+        if self.calls <= self.failures:
             raise TransientBackendError("503 (test)")
         return await self.inner.submit(request, idempotency_key=idempotency_key)
 
@@ -184,12 +201,42 @@ async def test_backend_failing_twice_then_succeeding_yields_one_success(bus, att
         await produce(bus, [encoded(bus, task)])
         topic = Topics(bus.topic_prefix).department("medical_insurance").results
         records = await collect(bus, [topic], lambda rs: len(rs) >= 1)
-        metrics = host.runners["medical_insurance"].processor.metrics.snapshot()
+        metrics = host.processors["medical_insurance"].metrics.snapshot()
     (result,) = results_of(records)
     assert result.status is ItemStatus.APPROVED
     assert flaky[0].calls == 3
     assert metrics["succeeded"] == 1
     assert metrics["retried"] == (0 if attempts == 3 else 2)
+
+
+async def test_two_departments_share_one_group_and_a_paused_retry_holds_up_neither(
+        bus, kafka_admin):
+    def factory(name: str) -> DepartmentSystem:
+        simulator = ReferenceSimulator(name, SimulatorSettings(), CATALOG)
+        return FailingTwice(simulator, failures=1) if name == "tax" else simulator
+
+    tax, health = (Topics(bus.topic_prefix).department(d) for d in ("tax", "health"))
+    options = AdapterSettings(backend_attempts=1, retry_delays_s=(600, 600, 600))
+    retried = task_for(CATALOG, "tax", "paused-1")
+    answered = [task_for(CATALOG, "tax", "after-pause"), task_for(CATALOG, "health", "other")]
+    async with running(bus, ["tax", "health"], options=options, factory=factory) as host:
+        await produce(bus, [encoded(bus, retried)])  # fails once: on retry.1, due in 10 min
+        await until(lambda: any(tp.topic == tax.retries[0] for tp in host.runner.paused), 30,
+                    "tax's retry.1 partition paused")
+        await produce(bus, [encoded(bus, t) for t in answered])
+        records = await collect(bus, [tax.results, health.results], lambda rs: {
+            r.case_id for r in results_of(rs)} >= {t.case_id for t in answered})
+        still_paused = {tp.topic for tp in host.runner.paused}
+    assert {r.case_id for r in results_of(records)} == {t.case_id for t in answered}
+    assert still_paused == {tax.retries[0]}
+    group = f"{bus.topic_prefix}.adapters"
+    assert await groups_of(kafka_admin, bus.topic_prefix) == [group]
+    committed = {tp.topic for tp in await kafka_admin.list_consumer_group_offsets(group)}
+    assert {tax.tasks, health.tasks} <= committed
+    assert tax.retries[0] not in committed, "the record not yet due is not committed"
+    metrics = {d: p.metrics.snapshot() for d, p in host.processors.items()}
+    assert (metrics["tax"]["retried"], metrics["tax"]["succeeded"]) == (1, 1)
+    assert metrics["health"]["succeeded"] == 1
 
 
 async def test_garbage_is_dead_lettered_with_reasons_and_the_adapter_goes_on(bus):

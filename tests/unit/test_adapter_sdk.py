@@ -1,17 +1,25 @@
-"""The SDK without Kafka: routing, outcomes, cancellation, retries, dead letters, polling."""
+"""The SDK without Kafka: routing, outcomes, cancellation, retries, dead letters, polling,
+and the runner's one consumer for several departments (on a fake consumer)."""
 
 from __future__ import annotations
 
+import asyncio
 import random
+import time
+from types import SimpleNamespace
 
 import pytest
+from aiokafka.structs import TopicPartition
 
 from adapters import DepartmentRouter, ItemOutcome, ItemTask
 from adapters.departments import public_security, tax
+from adapters.departments.registrations import health
+from adapters.host import consumer_group
 from adapters.sdk.backend import TransientBackendError
-from adapters.sdk.messages import RETRY_LEVEL, Incoming
+from adapters.sdk.messages import RETRY_DUE_MS, RETRY_LEVEL, Incoming, Outgoing
 from adapters.sdk.resilience import BreakerState, CircuitBreaker, backoff_s
 from adapters.sdk.retrying import RetryPlanner
+from adapters.sdk.runner import AdapterRunner
 from adapters.sdk.settings import AdapterSettings
 from adapters.simulator import SimulatorSettings
 from adapters.testing import InMemoryAdapter, sample_task
@@ -173,3 +181,125 @@ async def test_an_approval_missing_outputs_is_a_handler_bug_dead_lettered():
     await adapter.send(tax_task())
     (dead,) = adapter.on(adapter.topics.dlq)
     assert b"InvalidOutcomeError" in dict(dead.headers)["__connect.errors.exception.class.name"]
+
+
+def test_one_department_keeps_its_group_and_several_share_one():
+    assert consumer_group("p", ["tax"]) == "p.adapter.tax"
+    assert consumer_group("p", ["tax", "tax"]) == "p.adapter.tax"
+    assert consumer_group("p", ["tax", "health"]) == "p.adapters"
+
+
+class FakeConsumer:
+    """What AdapterRunner asks of AIOKafkaConsumer; ``batches`` are handed out one per
+    getmany, then ``drained`` is set."""
+
+    def __init__(self, batches):
+        self.batches, self.drained = list(batches), asyncio.Event()
+        self.topics: list[str] = []
+        self.paused: set[TopicPartition] = set()
+        self.seeks: dict[TopicPartition, int] = {}
+        self.commits: list[dict[TopicPartition, int]] = []
+
+    def subscribe(self, topics, listener):
+        self.topics = list(topics)
+
+    async def start(self):
+        pass
+
+    async def stop(self):
+        pass
+
+    async def getmany(self, timeout_ms, max_records):
+        if not self.batches:
+            self.drained.set()
+            return {}
+        return self.batches.pop(0)
+
+    def seek(self, tp, offset):
+        self.seeks[tp] = offset
+
+    def pause(self, *tps):
+        self.paused.update(tps)
+
+    def resume(self, *tps):
+        self.paused.difference_update(tps)
+
+    async def commit(self, offsets):
+        self.commits.append(dict(offsets))
+
+
+class FakeProducer:
+    def __init__(self):
+        self.sent: list[tuple[str, bytes | None]] = []
+
+    async def send(self, topic, value, key=None, headers=None):
+        self.sent.append((topic, value))
+        done = asyncio.get_running_loop().create_future()
+        done.set_result(None)
+        return done
+
+
+def message(offset: int, value: bytes, key: bytes = b"k", headers=()):
+    return SimpleNamespace(offset=offset, key=key, value=value, headers=list(headers))
+
+
+async def run_batches(processors, batches, settings: AdapterSettings | None = None):
+    consumer, producer = FakeConsumer(batches), FakeProducer()
+    runner = AdapterRunner(processors, consumer, producer, settings or AdapterSettings())
+    await runner.start()
+    await runner.run(consumer.drained)
+    await runner.close()
+    return runner, consumer, producer
+
+
+async def test_one_consumer_routes_each_topic_to_its_department_and_pauses_only_the_due():
+    adapters = [InMemoryAdapter(r, catalog=CATALOG) for r in (tax.router, health)]
+    tax_topics, health_topics = (a.topics for a in adapters)
+    (bundle, item), codec = CATALOG.items_for_department("health")[0], adapters[0].codec
+    health_task = sample_task(CATALOG, bundle.code, item, case_id="case-h")
+    later = str(int(time.time() * 1000) + 600_000).encode()
+    tax_tasks, tax_retry = (TopicPartition(tax_topics.tasks, 0),
+                            TopicPartition(tax_topics.retries[0], 1))
+    health_tasks = TopicPartition(health_topics.tasks, 0)
+    batch = {
+        tax_retry: [message(7, codec.encode(tax_task("case-r")), headers=[(RETRY_DUE_MS, later)])],
+        tax_tasks: [message(0, codec.encode(tax_task()))],
+        health_tasks: [message(0, codec.encode(health_task))],
+    }
+    runner, consumer, producer = await run_batches([a.processor for a in adapters], [batch])
+    assert consumer.topics == sorted([tax_topics.tasks, *tax_topics.retries,
+                                      health_topics.tasks, *health_topics.retries])
+    assert consumer.paused == {tax_retry}
+    assert consumer.seeks == {tax_retry: 7}
+    assert consumer.commits == [{tax_tasks: 1, health_tasks: 1}], "once, on close"
+    results = [t for t, _ in producer.sent if t.endswith("results.v1")]
+    assert results == [tax_topics.results, health_topics.results], "in record order"
+    assert {d: p.metrics.snapshot()["succeeded"] for d, p in runner.processors.items()} == {
+        "tax": 1, "health": 1}
+
+
+async def test_concurrency_bounds_each_department_and_outputs_keep_record_order(monkeypatch):
+    adapters = [InMemoryAdapter(r, catalog=CATALOG) for r in (tax.router, health)]
+    inflight = {"tax": 0, "health": 0}
+    peak = {**inflight, "both": 0}
+
+    def tracked(department):
+        async def process(record: Incoming) -> list[Outgoing]:
+            inflight[department] += 1
+            peak[department] = max(peak[department], inflight[department])
+            peak["both"] = max(peak["both"], sum(inflight.values()))
+            for _ in range(10 - record.offset):  # later records finish first
+                await asyncio.sleep(0)
+            inflight[department] -= 1
+            return [Outgoing("out", record.value)]
+        return process
+
+    for adapter in adapters:
+        monkeypatch.setattr(adapter.processor, "process", tracked(adapter.router.department))
+    batch = {TopicPartition(a.topics.tasks, 0): [message(n, f"{a.router.department}{n}".encode())
+                                                 for n in range(5)] for a in adapters}
+    _, _, producer = await run_batches([a.processor for a in adapters], [batch],
+                                       AdapterSettings(concurrency=2))
+    assert peak == {"tax": 2, "health": 2, "both": 4}, "each department as on its own"
+    assert [v for _, v in producer.sent] == [f"{d}{n}".encode() for d in ("tax", "health")
+                                              for n in range(5)]
