@@ -2,11 +2,12 @@
 the transitions emitted, and dead-letter what cannot be decoded or applied (processing goes
 on).
 
-Messages come in batches (``stream.take_events``): a busy agent pays Faust's per-event cost
-once per batch, and a subclass that keeps state writes each key once per batch in
-:meth:`EventAgent.flush` instead of once per event. Faust acknowledges a batch's offsets only
-after :meth:`EventAgent.handle_batch` returns, i.e. after the table writes and the sends are
-handed to the producer, which Faust flushes before it commits: at-least-once, as before.
+Messages come in batches that follow the load (``streams/batching.py``): a busy agent pays
+its per-batch costs once for many messages, and a subclass that keeps state writes each key
+once per batch in :meth:`EventAgent.flush` instead of once per event. A batch's offsets are
+acknowledged only after :meth:`EventAgent.handle_batch` returns, i.e. after the table writes
+and the sends are handed to the producer, which Faust flushes before it commits:
+at-least-once.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import faust
 import structlog
 
 from streams.batched_table import BatchedTable
+from streams.batching import Linger, LoadFollowingBatches
 from streams.outbox import Outbox
 from topology.codec import CodecError
 from topology.dead_letters import error_headers
@@ -53,10 +55,10 @@ class EventAgent:
     agent: Any
     batched: tuple[BatchedTable[Any], ...] = ()
     batch_max: int = 1000
-    """Messages per batch at most; a batch is cut sooner when ``batch_within`` passes."""
-    batch_within_s: float = 0.025
-    """How long a batch waits to fill: the latency a quiet bus adds per hop (the workers set
-    it from ``ONETHING_STREAMS_BATCH_MS``; see streams/PERFORMANCE.md for the trade)."""
+    """Messages per batch at most."""
+    batch_linger_max_s: float = 0.06
+    """The longest a busy agent's batch waits for more messages; a quiet agent does not wait
+    (the workers set it from ``ONETHING_STREAMS_BATCH_MS``; streams/PERFORMANCE.md)."""
     accepts: frozenset[bytes] | None = None
     """Event types (``ce_type``) the agent acts on; others on its topics are passed over
     without decoding. None: every message is decoded and handed to :meth:`transition`."""
@@ -68,11 +70,14 @@ class EventAgent:
         self._progress = asyncio.Condition()
 
     async def _consume(self, stream: Any) -> None:
-        async for events in stream.take_events(self.batch_max, within=self.batch_within_s):
-            batch = [Received(e.message.topic, e.message.partition, e.message.offset,
-                              e.message.key, e.message.value, _ce_type(e.message.headers))
-                     for e in events]  # fmt: skip
-            await self.handle_batch(batch)
+        batches = LoadFollowingBatches(stream, self.batch_max, Linger(self.batch_linger_max_s))
+        await batches.run(self._handle_events)
+
+    async def _handle_events(self, events: Sequence[Any]) -> None:
+        batch = [Received(e.message.topic, e.message.partition, e.message.offset,
+                          e.message.key, e.message.value, _ce_type(e.message.headers))
+                 for e in events]  # fmt: skip
+        await self.handle_batch(batch)
 
     async def handle_batch(self, batch: Sequence[Received]) -> None:
         """Process a batch; anything undecodable or unprocessable goes to its topic's DLQ."""

@@ -45,7 +45,7 @@ def build_streams(config: StreamsConfig, policy: Policy | None = None) -> Stream
     codec = default_codec()
     cases = CaseProcessor(app, config.topics, departments, codec, policy or policy_from(settings),
                           tick_interval_s=config.tick_interval_s)  # fmt: skip
-    cases.batch_within_s = settings.streams_batch_ms / 1000
+    cases.batch_linger_max_s = settings.streams_batch_ms / 1000
     ratings = RatingsAggregator(app, config.topics, codec)
     register_views(app, cases.table, ratings.totals)
     return StreamsWorker(app, cases, ratings)
@@ -61,7 +61,7 @@ def build_issuance(settings: Settings) -> tuple[faust.App, IssuanceService]:
     app = create_app(config)
     certificate_outputs()  # every region's catalogue, read now: not on the first completion
     service = IssuanceService(app, config.topics, default_codec(), issuer_key(settings))
-    service.batch_within_s = settings.streams_batch_ms / 1000
+    service.batch_linger_max_s = settings.streams_batch_ms / 1000
     return app, service
 
 

@@ -1,0 +1,78 @@
+"""Batches that follow the load, under Faust's test_context(): a quiet agent does not wait,
+queued messages are taken together, a busy agent's wait grows to its maximum."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import pytest
+
+from streams.batching import Linger
+from streams.event_agent import Received
+from streams.issuance.service import IssuanceService
+from streams.worker import build_issuance
+from tests.unit.streams.feed import partition_zero
+from topology.settings import Settings
+
+pytestmark = pytest.mark.unit
+NOT_AVRO = b"io.onething.events.ApplicationAccepted"  # a type the service passes over
+
+
+def test_linger_follows_the_batch_before_it() -> None:
+    linger = Linger(max_s=0.06, full_at=100)
+    assert linger.seconds() == 0.0, "nothing seen yet: no wait"
+    linger.observe(1)
+    assert linger.seconds() == pytest.approx(0.0006)
+    linger.observe(50)
+    assert linger.seconds() == pytest.approx(0.03)
+    linger.observe(5000)
+    assert linger.seconds() == pytest.approx(0.06), "capped at the maximum"
+
+
+@pytest.fixture
+async def service(tmp_path: Any, monkeypatch: Any) -> AsyncIterator[tuple[Any, list[int]]]:
+    app, service = build_issuance(Settings(state_dir=tmp_path, topic_prefix="unitbatch"))
+    service.batch_linger_max_s = 30.0  # a wait this long would time every test out
+    sizes: list[int] = []
+    handle = service.handle_batch
+
+    async def recording(batch: Sequence[Received]) -> None:
+        sizes.append(len(batch))
+        await handle(batch)
+
+    monkeypatch.setattr(service, "handle_batch", recording)
+    app.finalize()
+    partition_zero(monkeypatch, app)
+    async with service.agent.test_context() as agent:
+        yield agent, sizes
+
+
+async def _put(agent: Any, n: int) -> None:
+    await agent.put(key=f"case-{n}".encode(), value=b"x", headers=[("ce_type", NOT_AVRO)])
+
+
+async def test_a_quiet_agent_handles_a_message_at_once(service: Any) -> None:
+    agent, sizes = service
+    processor: IssuanceService = _processor(agent)
+    await _put(agent, 1)
+    await processor.wait_handled(1, within_s=5.0)
+    await _put(agent, 2)
+    await processor.wait_handled(2, within_s=5.0)
+    assert sizes == [1, 1]
+
+
+async def test_queued_messages_are_taken_together(service: Any) -> None:
+    agent, sizes = service
+    processor: IssuanceService = _processor(agent)
+    for n in range(300):
+        await _put(agent, n)
+    await processor.wait_handled(300, within_s=60.0)
+    assert sum(sizes) == 300
+    assert len(sizes) < 300, f"one batch per message: {sizes[:10]}..."
+
+
+def _processor(agent: Any) -> IssuanceService:
+    owner = agent.fun.__self__
+    assert isinstance(owner, IssuanceService)
+    return owner
