@@ -23,7 +23,7 @@ from topology.topics import Topics
 class ApplicantPortal:
     """Publishes applicant events with acks=all and an idempotent producer."""
 
-    def __init__(self, bootstrap: str, topics: Topics, linger_ms: int = 5) -> None:
+    def __init__(self, bootstrap: str, topics: Topics, linger_ms: float = 0) -> None:
         self.topics = topics
         self.codec = default_codec()
         self.producer = AIOKafkaProducer(

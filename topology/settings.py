@@ -49,11 +49,19 @@ class Settings(BaseSettings):
         description="Faust table store: memory:// or rocksdb:// (needs rocksdict) for large state.",
     )
     streams_batch_ms: float = Field(
-        default=25.0,
+        default=60.0,
         ge=0,
         le=1000,
-        description="How long a stream agent waits to fill a batch: latency added per hop "
-        "when the bus is quiet, fewer table writes and produce requests when it is busy.",
+        description="The longest a busy stream agent waits to fill a batch (fewer table "
+        "writes and produce requests per case); a quiet agent does not wait.",
+    )
+    producer_linger_ms: float = Field(
+        default=0.0,
+        ge=0,
+        le=1000,
+        description="Producer linger of the bus's own producers (stream workers, applicant "
+        "portal, bench driver and its baseline). 0: a quiet bus sends at once; under load "
+        "records still share requests, gathered while the previous request is in flight.",
     )
     workday_seconds: float | None = Field(
         default=None,

@@ -17,7 +17,12 @@ class AdapterSettings(BaseSettings):
 
     max_batch: int = Field(default=2000, ge=1, description="Records per getmany().")
     concurrency: int = Field(default=64, ge=1, description="Tasks in flight per batch.")
-    linger_ms: int = Field(default=5, ge=0, description="Producer linger.")
+    linger_ms: int = Field(
+        default=0,
+        ge=0,
+        description="Producer linger; 0 sends a quiet adapter's results at once (a batch's "
+        "results still share requests).",
+    )
     poll_timeout_ms: int = Field(default=100, ge=1, description="getmany() wait when idle.")
     commit_interval_ms: int = Field(
         default=1000,

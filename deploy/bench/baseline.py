@@ -33,13 +33,13 @@ async def create_topic(bootstrap: str, name: str, partitions: int) -> None:
 
 
 async def aiokafka_baseline(
-    bootstrap: str, topic: str, messages: int, size: int, partitions: int
+    bootstrap: str, topic: str, messages: int, size: int, partitions: int, linger_ms: float
 ) -> Baseline:
-    """acks=all, idempotent, linger 5 ms, futures awaited in batches of 5,000."""
+    """acks=all, idempotent, the bus's linger, futures awaited in batches of 5,000."""
     await create_topic(bootstrap, topic, partitions)
     payload = b"x" * size
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all",
-                                enable_idempotence=True, linger_ms=5)  # fmt: skip
+                                enable_idempotence=True, linger_ms=linger_ms)  # fmt: skip
     await producer.start()
     began = time.perf_counter()
     try:
@@ -69,7 +69,7 @@ async def _consume_all(bootstrap: str, topic: str, messages: int) -> float:
 
 
 def kafka_tools_baseline(
-    jars: Path, bootstrap: str, topic: str, messages: int, size: int
+    jars: Path, bootstrap: str, topic: str, messages: int, size: int, linger_ms: float
 ) -> Baseline | None:
     """Kafka's ProducerPerformance and ConsumerPerformance, or None if they fail."""
     java = ["java", "-Xmx512m", "-cp", f"{jars}/*"]
@@ -77,7 +77,7 @@ def kafka_tools_baseline(
         *java, "org.apache.kafka.tools.ProducerPerformance", "--topic", topic,
         "--num-records", str(messages), "--record-size", str(size), "--throughput", "-1",
         "--producer-props", f"bootstrap.servers={bootstrap}", "acks=all",
-        "enable.idempotence=true", "linger.ms=5",
+        "enable.idempotence=true", f"linger.ms={linger_ms:g}",
     ], capture_output=True, text=True, timeout=600, check=False)  # fmt: skip
     consume = subprocess.run([
         *java, "org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server", bootstrap,

@@ -189,7 +189,8 @@ async def _load(
     options: BenchOptions, console: Console,
 ) -> bool:  # fmt: skip
     producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all",
-                                enable_idempotence=True, linger_ms=5)  # fmt: skip
+                                enable_idempotence=True,
+                                linger_ms=settings.producer_linger_ms)  # fmt: skip
     await producer.start()
     try:
         with Progress(console=console) as progress:
@@ -264,14 +265,14 @@ async def _baselines(
     settings: Settings, run: str, messages: int, meter: Meter, report: dict[str, Any]
 ) -> dict[str, Any]:
     size = max(1, report["mean_record_bytes"])
-    count = max(messages, 1)
+    count, linger = max(messages, 1), settings.producer_linger_ms
     aio = await aiokafka_baseline(settings.kafka_bootstrap, f"{run}.baseline.aiokafka", count,
-                                  size, settings.partitions)  # fmt: skip
+                                  size, settings.partitions, linger)  # fmt: skip
     layout = Broker(settings).layout
     tools_topic = f"{run}.baseline.tools"
     await create_topic(settings.kafka_bootstrap, tools_topic, settings.partitions)
     tools = await asyncio.to_thread(kafka_tools_baseline, layout.jars, settings.kafka_bootstrap,
-                                    tools_topic, count, size)  # fmt: skip
+                                    tools_topic, count, size, linger)  # fmt: skip
     bus_rate = report["throughput"]["bus_messages_per_s"]
     return {
         "aiokafka": aio.__dict__,
