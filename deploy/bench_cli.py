@@ -63,6 +63,7 @@ def _print(report: dict[str, Any]) -> None:
         ("completed cases/s (sustained)", throughput["completed_cases_per_s"]),
         ("bus messages/s", throughput["bus_messages_per_s"]),
         ("messages per case", throughput["messages_per_case"]),
+        ("bytes per message (as stored)", report["mean_record_bytes"]),
         ("messages by topic", ", ".join(f"{k} {v}" for k, v in
                                         throughput.get("messages_by_topic", {}).items())),
         ("measured window", f"{report['window']['seconds']} s, "

@@ -1,6 +1,11 @@
-"""Facts read from the broker after a run: messages per topic and consumer lag per group."""
+"""Facts read from the broker after a run: messages and bytes per topic, consumer lag per group."""
 
 from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
@@ -86,3 +91,25 @@ async def group_lag(bootstrap: str, prefix: str, ends: dict[TopicPartition, int]
         return lag
     finally:
         await admin.close()
+
+
+def log_bytes(jars: Path, bootstrap: str, topics: Sequence[str]) -> int | None:
+    """Bytes the broker holds for ``topics`` (record batches as stored: keys, values,
+    headers and batch overhead), from Kafka's LogDirsCommand; None if the tool fails."""
+    if not topics:
+        return 0
+    done = subprocess.run([
+        "java", "-Xmx256m", "-cp", f"{jars}/*", "org.apache.kafka.tools.LogDirsCommand",
+        "--bootstrap-server", bootstrap, "--describe", "--topic-list", ",".join(topics),
+    ], capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        return None
+    described = json.loads(lines[-1])
+    sizes = [
+        int(partition["size"])
+        for broker in described["brokers"]
+        for log_dir in broker["logDirs"]
+        for partition in log_dir["partitions"]
+    ]
+    return sum(sizes)

@@ -18,7 +18,7 @@ from rich.progress import Progress
 
 from deploy.bench.baseline import aiokafka_baseline, create_topic, kafka_tools_baseline
 from deploy.bench.drive import drive, wait_done
-from deploy.bench.kafka_facts import OffsetsProbe, by_family, group_lag
+from deploy.bench.kafka_facts import OffsetsProbe, by_family, group_lag, log_bytes
 from deploy.bench.meter import Meter, MeterConsumer
 from deploy.bench.procstats import ProcSample, sample, self_sample
 from deploy.bench.stats import case_latencies, stage_latencies, sustained_rate, timeline
@@ -94,6 +94,8 @@ class Measured:
     after: Snapshot
     ends: dict[TopicPartition, int]
     lag: dict[str, int]
+    stored_bytes: int | None
+    """What the broker holds for the run's topics, changelogs included (None: unknown)."""
 
 
 async def _run_bus(
@@ -122,11 +124,14 @@ async def _run_bus(
                 before = start
             after = await _snapshot(probe, pids, meter)
             ends = await probe.end_offsets()
-        say("reading consumer lag")
+        say("reading consumer lag and bytes stored")
         lag = await group_lag(settings.kafka_bootstrap, run, ends)
+        run_topics = sorted({tp.topic for tp in ends})
+        stored = await asyncio.to_thread(log_bytes, Broker(settings).layout.jars,
+                                         settings.kafka_bootstrap, run_topics)  # fmt: skip
         await consumer.stop()
         say("stopping the bus")
-    return Measured(finished, before, after, ends, lag)
+    return Measured(finished, before, after, ends, lag, stored)
 
 
 def _meter_consumer(settings: Settings, topics: Topics, meter: Meter) -> MeterConsumer:
@@ -241,10 +246,20 @@ def _report(
         "terminal_per_second": timeline(cases),
         "consumer_lag": measured.lag,
         "processes": _processes(before, after, window_cases),
-        "mean_record_bytes": round(meter.value_bytes / max(meter.records, 1)),
+        "bus_bytes": measured.stored_bytes,
+        "mean_record_bytes": _mean_record_bytes(measured, meter),
         "failures": {"not_terminal_sample": unfinished[:10],
                      "extra_certificates_sample": extra_certificates[:10]},
     }  # fmt: skip
+
+
+def _mean_record_bytes(measured: Measured, meter: Meter) -> int:
+    """Bytes per bus message as the broker stores them (changelogs' case states of ~5 KB
+    included); the meter's sample of event values if the broker's figure is unknown."""
+    messages = sum(measured.ends.values())
+    if measured.stored_bytes and messages:
+        return round(measured.stored_bytes / messages)
+    return round(meter.value_bytes / max(meter.records, 1))
 
 
 def _processes(before: Snapshot, after: Snapshot, window_cases: int) -> dict[str, Any]:

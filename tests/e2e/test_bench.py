@@ -49,5 +49,8 @@ def test_a_small_bench_run_reports_every_figure(kafka_bootstrap: str, tmp_path: 
     baseline = report["baseline"]
     assert baseline["aiokafka"]["produce_msgs_s"] > 0
     assert baseline["aiokafka"]["messages"] == throughput["bus_messages"]
+    # the baseline's records are as large as the bus's stored ones, changelogs included
+    assert report["bus_bytes"] > 100 * throughput["bus_messages"]
+    assert baseline["aiokafka"]["record_bytes"] == report["mean_record_bytes"]
     assert baseline["bus_to_aiokafka_ratio"] > 0
     assert sum(report["terminal_per_second"]) == 60
