@@ -119,7 +119,7 @@ class AdapterHost:
         binding = bind_all_regions(router, self.catalog)
         topics = self.topics.department(dept)
         metrics = AdapterMetrics(dept)
-        ledger = await load_ledger(self.settings.kafka_bootstrap, topics.ledger, codec, producer)
+        ledger = await load_ledger(self.settings.kafka_bootstrap, topics, codec, producer)
         processor = TaskProcessor(
             binding,
             self._guarded(router, binding.systems, metrics),

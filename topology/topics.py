@@ -92,7 +92,8 @@ class DepartmentTopics:
     retries: tuple[str, ...]
     dlq: str
     ledger: str
-    """Compacted: the adapter's durable idempotency record, task attempt -> result."""
+    """Compacted: cancelled tasks (and results written by adapters before the results topic
+    became the record of answers, read at start with it)."""
 
 
 def dlq_of(topic: str) -> str:

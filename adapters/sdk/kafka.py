@@ -6,11 +6,13 @@ import asyncio
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import KafkaError
-from aiokafka.structs import TopicPartition
+from aiokafka.structs import ConsumerRecord, TopicPartition
 
 from adapters.sdk.ledger import Ledger
+from adapters.sdk.messages import LEDGER_KEY
 from adapters.sdk.settings import AdapterSettings
 from topology.codec import Codec
+from topology.topics import DepartmentTopics
 
 
 class MissingTopicError(RuntimeError):
@@ -52,27 +54,40 @@ async def _partitions(producer: AIOKafkaProducer, topic: str, wait_s: float = 10
 
 
 async def load_ledger(
-    bootstrap: str, topic: str, codec: Codec, producer: AIOKafkaProducer
+    bootstrap: str, topics: DepartmentTopics, codec: Codec, producer: AIOKafkaProducer
 ) -> Ledger:
-    """Read the compacted ledger topic from the beginning to its end offsets at start."""
-    ledger = Ledger(topic)
+    """Read the ledger topic (cancellations) and the results topic (final results tagged with
+    their attempt) from the beginning to their end offsets at start."""
+    ledger = Ledger(topics.ledger)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
-        partitions = await _partitions(producer, topic)
-        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
+        tps = [
+            TopicPartition(topic, p)
+            for topic in (topics.ledger, topics.results)
+            for p in sorted(await _partitions(producer, topic))
+        ]
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         ends = await consumer.end_offsets(tps)
         remaining = {tp for tp in tps if ends[tp] > 0}
         while remaining:
             batches = await consumer.getmany(timeout_ms=200, max_records=20_000)
-            for records in batches.values():
+            for tp, records in batches.items():
                 for record in records:
-                    ledger.load(record.key, record.value, codec)
+                    _apply(ledger, tp.topic == topics.ledger, record, codec)
             for tp in list(remaining):
                 if await consumer.position(tp) >= ends[tp]:
                     remaining.discard(tp)
     finally:
         await consumer.stop()
     return ledger
+
+
+def _apply(ledger: Ledger, from_ledger_topic: bool, record: ConsumerRecord, codec: Codec) -> None:
+    if from_ledger_topic:
+        ledger.load(record.key, record.value, codec)
+        return
+    for name, value in record.headers or ():
+        if name == LEDGER_KEY:
+            ledger.load_result(bytes(value).decode(), record.value)

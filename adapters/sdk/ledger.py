@@ -1,13 +1,16 @@
 """The idempotency record: task attempt → its final result, and cancelled tasks.
 
-Durable in the department's compacted ledger topic; held in memory while the adapter runs.
+Held in memory while the adapter runs, and read at start from two topics: the department's
+results topic, whose final results carry the attempt they answer in a ``LEDGER_KEY`` header
+(no second record per task; kept as long as the results, 7 days), and the compacted ledger
+topic, which holds cancellations (and the results ledgers of earlier versions wrote there).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from adapters.sdk.messages import Outgoing
+from adapters.sdk.messages import LEDGER_KEY, Outgoing
 from topology.codec import Codec, CodecError
 from topology.events import ItemTaskCancelled
 
@@ -46,6 +49,11 @@ class Ledger:
         else:
             self._results[text] = value
 
+    def load_result(self, key: str | None, value: bytes | None) -> None:
+        """Apply one record of the results topic: a final result tagged with its attempt."""
+        if key is not None and value is not None:
+            self._results[key] = value
+
     def lookup(self, key: str) -> tuple[bytes | None, bool]:
         """The recorded result of a task attempt, and whether this process delivered it."""
         return self._results.get(key), key in self._published
@@ -53,10 +61,12 @@ class Ledger:
     def mark_published(self, key: str) -> None:
         self._published.add(key)
 
-    def record(self, key: str, value: bytes) -> Outgoing:
-        self._results[key] = value
+    def record(self, result: Outgoing, key: str) -> Outgoing:
+        """A final result of attempt ``key``: remembered, and tagged to be found at start."""
+        assert result.value is not None  # noqa: S101 - status events always have a body
+        self._results[key] = result.value
         self._published.add(key)
-        return Outgoing(self.topic, value, key.encode())
+        return result.with_header(LEDGER_KEY, key.encode())
 
     def cancel(self, event: ItemTaskCancelled, value: bytes) -> Outgoing:
         self._note_cancel(event)

@@ -15,6 +15,9 @@ POLLS = "onething.retry.polls"
 ORIGIN_TOPIC = "onething.origin.topic"
 ORIGIN_PARTITION = "onething.origin.partition"
 ORIGIN_OFFSET = "onething.origin.offset"
+LEDGER_KEY = "onething.ledger.key"
+"""On a task attempt's final result: the attempt (case|item|attempt) it answers. The results
+topic, read at start, is the ledger of answers (streams ignore the header)."""
 _OURS = (RETRY_LEVEL, RETRY_DUE_MS, POLLS, ORIGIN_TOPIC, ORIGIN_PARTITION, ORIGIN_OFFSET)
 
 
@@ -67,6 +70,9 @@ class Outgoing:
     value: bytes | None
     key: bytes | None = None
     headers: Headers = ()
+
+    def with_header(self, name: str, value: bytes) -> Outgoing:
+        return Outgoing(self.topic, self.value, self.key, (*self.headers, (name, value)))
 
 
 def retry_record(record: Incoming, topic: str, level: int, due_ms: int, polls: int = 0) -> Outgoing:

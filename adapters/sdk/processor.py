@@ -149,9 +149,7 @@ class TaskProcessor:
         out = self._statuses(task, outcome, first=polls == 0)
         if outcome.final:
             self.metrics.count("succeeded")
-            value = out[-1].value
-            assert value is not None  # noqa: S101 - status events always have a body
-            out.append(self.ledger.record(key, value))
+            out[-1] = self.ledger.record(out[-1], key)
             log().debug("task_done", status=outcome.status.value)
         elif outcome.poll_after_s is not None:
             poll = self.retries.poll(record, outcome.poll_after_s)

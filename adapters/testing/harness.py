@@ -12,7 +12,7 @@ from typing import Any
 from adapters.sdk.backend import ActReply, ActRequest, DepartmentSystem
 from adapters.sdk.guarded import GuardedSystem
 from adapters.sdk.ledger import Ledger
-from adapters.sdk.messages import Headers, Incoming, Outgoing
+from adapters.sdk.messages import LEDGER_KEY, Headers, Incoming, Outgoing
 from adapters.sdk.metrics import AdapterMetrics
 from adapters.sdk.processor import TaskProcessor
 from adapters.sdk.resilience import CircuitBreaker
@@ -90,11 +90,14 @@ class InMemoryAdapter:
         )
 
     def restart(self) -> None:
-        """A new process: the ledger is re-read from what was produced to the ledger topic."""
+        """A new process: the ledger is re-read from the ledger and results topics."""
         ledger = Ledger(self.topics.ledger)
         for out in self.produced:
             if out.topic == self.topics.ledger:
                 ledger.load(out.key, out.value, self.codec)
+            elif out.topic == self.topics.results:
+                tagged = Incoming(out.topic, 0, 0, out.key, out.value, out.headers)
+                ledger.load_result(tagged.header(LEDGER_KEY), out.value)
         self.processor = self._processor(ledger)
 
     async def send(

@@ -166,6 +166,29 @@ async def test_duplicate_task_calls_the_backend_once_and_reports_once(bus, kafka
     assert await groups_of(kafka_admin, bus.topic_prefix) == [f"{bus.topic_prefix}.adapter.tax"]
 
 
+async def test_a_restarted_adapter_answers_an_old_task_from_the_results_topic(bus):
+    """No ledger record per task: the final result, tagged with its attempt, is the record
+    a new process reads at start. The task again after a restart: same answer, no call."""
+    counters: list[CountingSystem] = []
+
+    def factory(name: str) -> DepartmentSystem:
+        counters.append(CountingSystem(ReferenceSimulator(name, SimulatorSettings(), CATALOG)))
+        return counters[-1]
+
+    task = task_for(CATALOG, "tax", "restart-1")
+    topics = Topics(bus.topic_prefix).department("tax")
+    for run in (1, 2):
+        async with running(bus, ["tax"], factory=factory):
+            await produce(bus, [encoded(bus, task)])
+            records = await collect(bus, [topics.results], lambda rs, n=run: len(rs) >= n)
+    assert len(records) == 2
+    first, again = results_of(records)
+    assert first.status is ItemStatus.APPROVED and again.event_id == first.event_id
+    assert sum(c.calls[task.event_id] for c in counters) == 1, "the backend was called once"
+    ledger_records = await collect(bus, [topics.ledger], lambda rs: False, wait_s=2.0)
+    assert ledger_records == [], "answers are not written twice"
+
+
 class FailingTwice:
     """A backend that fails its first ``failures`` calls (whatever the task), then answers."""
 
