@@ -70,7 +70,11 @@ class Meter:
 
 class MeterConsumer:
     """Reads, from the start, headers only, every partition of ``whole`` and partition 0 of
-    ``sampled`` topics into a Meter."""
+    ``sampled`` topics into a Meter.
+
+    Latencies come from the records' own timestamps, so the meter need not read promptly: the
+    broker holds its fetches for 256 KiB or 100 ms. Fetching each record as it came cost the
+    driver a third of a core at 80 cases/s, taken from the bus it measures."""
 
     def __init__(
         self, bootstrap: str, whole: list[str], sampled: list[str], partitions: int, meter: Meter
@@ -80,7 +84,9 @@ class MeterConsumer:
         self.partitions += [TopicPartition(t, 0) for t in sampled]
         self.consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
                                          auto_offset_reset="earliest", enable_auto_commit=False,
-                                         max_partition_fetch_bytes=4 << 20)  # fmt: skip
+                                         max_partition_fetch_bytes=4 << 20,
+                                         fetch_min_bytes=256 << 10,
+                                         fetch_max_wait_ms=100)  # fmt: skip
         self.task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
