@@ -17,6 +17,7 @@ from topology.events import (
     SupplementProvided,
     derive_event_id,
 )
+from topology.settings import PRODUCER_BATCH_BYTES
 from topology.topics import Topics
 
 
@@ -27,7 +28,8 @@ class ApplicantPortal:
         self.topics = topics
         self.codec = default_codec()
         self.producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=linger_ms
+            bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=linger_ms,
+            max_batch_size=PRODUCER_BATCH_BYTES,
         )
 
     async def start(self) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import faust
 
-from topology.settings import Settings
+from topology.settings import PRODUCER_BATCH_BYTES, Settings
 from topology.topics import Topics
 
 
@@ -57,6 +57,7 @@ def create_app(config: StreamsConfig) -> faust.App:
         # without a linger; 5 ms of linger cost ~6 ms per hop when quiet and, measured,
         # throughput when busy (streams/PERFORMANCE.md).
         producer_linger=settings.producer_linger_ms / 1000,
+        producer_max_batch_size=PRODUCER_BATCH_BYTES,
         consumer_auto_offset_reset="earliest",
         key_serializer="raw",
         value_serializer="raw",

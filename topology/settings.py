@@ -9,6 +9,13 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+PRODUCER_BATCH_BYTES = 512 * 1024
+"""Largest record batch per partition of every producer of the bus (clients' default: 16 KiB).
+A send that finds its partition's batch full waits until that batch leaves, and with an
+idempotent producer one batch per partition is in flight at a time: 16 KiB held three case
+states (~5 KB each), so a table flush of many cases paid a broker round trip every three.
+Below the broker's 1 MiB ``max.message.bytes``."""
+
 
 class Settings(BaseSettings):
     """Deployment settings. Every field maps to ``ONETHING_<FIELD>`` (upper case)."""

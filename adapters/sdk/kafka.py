@@ -12,6 +12,7 @@ from adapters.sdk.ledger import Ledger
 from adapters.sdk.messages import LEDGER_KEY
 from adapters.sdk.settings import AdapterSettings
 from topology.codec import Codec
+from topology.settings import PRODUCER_BATCH_BYTES
 from topology.topics import DepartmentTopics
 
 
@@ -26,7 +27,7 @@ def make_producer(bootstrap: str, settings: AdapterSettings) -> AIOKafkaProducer
         acks="all",
         enable_idempotence=True,
         linger_ms=settings.linger_ms,
-        max_batch_size=256 * 1024,
+        max_batch_size=PRODUCER_BATCH_BYTES,
         client_id="onething-adapters",
     )
 

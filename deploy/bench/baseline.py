@@ -13,6 +13,8 @@ from pathlib import Path
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from topology.settings import PRODUCER_BATCH_BYTES
+
 
 @dataclass(frozen=True)
 class Baseline:
@@ -39,7 +41,8 @@ async def aiokafka_baseline(
     await create_topic(bootstrap, topic, partitions)
     payload = b"x" * size
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all",
-                                enable_idempotence=True, linger_ms=linger_ms)  # fmt: skip
+                                enable_idempotence=True, linger_ms=linger_ms,
+                                max_batch_size=PRODUCER_BATCH_BYTES)  # fmt: skip
     await producer.start()
     began = time.perf_counter()
     try:
@@ -77,7 +80,7 @@ def kafka_tools_baseline(
         *java, "org.apache.kafka.tools.ProducerPerformance", "--topic", topic,
         "--num-records", str(messages), "--record-size", str(size), "--throughput", "-1",
         "--producer-props", f"bootstrap.servers={bootstrap}", "acks=all",
-        "enable.idempotence=true", f"linger.ms={linger_ms:g}",
+        "enable.idempotence=true", f"linger.ms={linger_ms:g}", f"batch.size={PRODUCER_BATCH_BYTES}",
     ], capture_output=True, text=True, timeout=600, check=False)  # fmt: skip
     consume = subprocess.run([
         *java, "org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server", bootstrap,

@@ -29,7 +29,7 @@ from deploy.supervisor import Component, Supervisor
 from deploy.topics_admin import delete_prefix
 from deploy.topics_cli import plan_and_apply
 from topology.catalog import load_catalog
-from topology.settings import Settings
+from topology.settings import PRODUCER_BATCH_BYTES, Settings
 from topology.topics import Topics
 
 
@@ -195,7 +195,8 @@ async def _load(
 ) -> bool:  # fmt: skip
     producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all",
                                 enable_idempotence=True,
-                                linger_ms=settings.producer_linger_ms)  # fmt: skip
+                                linger_ms=settings.producer_linger_ms,
+                                max_batch_size=PRODUCER_BATCH_BYTES)  # fmt: skip
     await producer.start()
     try:
         with Progress(console=console) as progress:
