@@ -27,6 +27,12 @@ class BatchedTable(Generic[S]):
     batch's events were iterated, so Faust cannot take the changelog partition from the
     current event; every topic of the bus is keyed by case id, so the producer's partitioner
     gives the same partition as the event's.
+
+    :meth:`flush` stores the values in the table's store and :meth:`send_changelog` hands
+    their changelog records to the producer directly, as the outbox does with events: the
+    same records Faust's ``table[key] = value`` sends, without its per-write futures and its
+    background send buffer (which fed the producer a few records at a time, so one batch's
+    writes left in several produce requests).
     """
 
     def __init__(
@@ -38,8 +44,10 @@ class BatchedTable(Generic[S]):
                                help=help)  # fmt: skip
         self.model, self.exclude_defaults = model, exclude_defaults
         self.cache_size, self.cache_if = cache_size, cache_if
+        self.app = app
         self.dirty: dict[str, S] = {}
         self.cache: dict[str, S] = {}
+        self.unsent: list[tuple[bytes, bytes]] = []
         app.on_partitions_revoked.connect(self._partitions_moved)
         app.on_rebalance_complete.connect(self._partitions_moved)
 
@@ -58,8 +66,10 @@ class BatchedTable(Generic[S]):
         """Write the batch's states; returns them (by key) for the caller's own indexes."""
         written, self.dirty = self.dirty, {}
         for key, state in written.items():
-            dumped = state.model_dump_json(exclude_defaults=self.exclude_defaults)
-            self.table[key.encode()] = dumped.encode()
+            raw_key = key.encode()
+            value = state.model_dump_json(exclude_defaults=self.exclude_defaults).encode()
+            self.table.data[raw_key] = value
+            self.unsent.append((raw_key, value))
             self.cache.pop(key, None)
             if self.cache_if(state):
                 self.cache[key] = state  # newest last: the oldest go first when full
@@ -67,9 +77,19 @@ class BatchedTable(Generic[S]):
             del self.cache[next(iter(self.cache))]
         return written
 
+    async def send_changelog(self) -> None:
+        """Hand the flushed values' changelog records to the producer (which Faust flushes
+        before it commits the batch's offsets)."""
+        unsent, self.unsent = self.unsent, []
+        topic = self.table.changelog_topic.get_topic_name()
+        for key, value in unsent:
+            await self.app.producer.send(topic, key, value, partition=None, timestamp=None,
+                                         headers=None)  # fmt: skip
+
     def discard(self) -> None:
         """The batch failed: its states, mutated in place, may be in the cache too."""
         self.dirty.clear()
+        self.unsent.clear()
         self.cache.clear()
 
     async def _partitions_moved(self, *_: Any, **__: Any) -> None:

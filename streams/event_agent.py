@@ -98,6 +98,8 @@ class EventAgent:
             self.discard()  # a bug in a transition: nothing of the batch is kept or sent
             raise
         self.flush()
+        for table in self.batched:
+            await table.send_changelog()
         for m, why in dead:
             log.warning("dead_lettered", topic=m.topic, partition=m.partition, offset=m.offset,
                         error=type(why).__name__, reason=str(why))  # fmt: skip

@@ -6,7 +6,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PRODUCER_BATCH_BYTES = 512 * 1024
@@ -53,7 +53,9 @@ class Settings(BaseSettings):
     )
     streams_store: str = Field(
         default="memory://",
-        description="Faust table store: memory:// or rocksdb:// (needs rocksdict) for large state.",
+        description="Faust table store. Only memory:// (rebuilt from the compacted changelogs "
+        "at start): the tables are written once per batch, and Faust's RocksDB store files "
+        "each write under the partition of the event being processed, not of its key.",
     )
     streams_batch_ms: float = Field(
         default=60.0,
@@ -92,6 +94,17 @@ class Settings(BaseSettings):
     @property
     def resolved_controller_port(self) -> int:
         return self.controller_port or self.broker_port + 1
+
+    @field_validator("streams_store")
+    @classmethod
+    def _memory_store_only(cls, value: str) -> str:
+        if not value.startswith("memory://"):
+            raise ValueError(
+                f"ONETHING_STREAMS_STORE={value!r} is not supported: use memory:// (the tables "
+                "are written once per batch; Faust's RocksDB store files a write under the "
+                "partition of the current event, not of its key)"
+            )
+        return value
 
 
 @lru_cache(maxsize=1)

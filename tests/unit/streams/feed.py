@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from faust.types import TP
@@ -24,7 +25,18 @@ class Feed:
         await self.processor.wait_handled(target)
 
 
-def partition_zero(monkeypatch: Any, app: Any) -> None:
+def offline_producer(monkeypatch: Any, app: Any) -> list[tuple[str, bytes, bytes]]:
     """Tables written once per batch (``use_partitioner``) ask the producer for a key's
-    partition; without a running producer, say partition 0. Kafka is not under test here."""
+    partition and hand it their changelog records; without a running producer, say
+    partition 0 and keep the records in the list returned. Kafka is not under test here."""
+    sent: list[tuple[str, bytes, bytes]] = []
+
+    async def send(topic: str, key: bytes, value: bytes, **_: Any) -> asyncio.Future[None]:
+        sent.append((topic, key, value))
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        done.set_result(None)
+        return done
+
     monkeypatch.setattr(app.producer, "key_partition", lambda topic, key: TP(topic, 0))
+    monkeypatch.setattr(app.producer, "send", send)
+    return sent

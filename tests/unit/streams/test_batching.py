@@ -12,7 +12,7 @@ from streams.batching import Linger
 from streams.event_agent import Received
 from streams.issuance.service import IssuanceService
 from streams.worker import build_issuance
-from tests.unit.streams.feed import partition_zero
+from tests.unit.streams.feed import offline_producer
 from topology.settings import Settings
 
 pytestmark = pytest.mark.unit
@@ -43,7 +43,7 @@ async def service(tmp_path: Any, monkeypatch: Any) -> AsyncIterator[tuple[Any, l
 
     monkeypatch.setattr(service, "handle_batch", recording)
     app.finalize()
-    partition_zero(monkeypatch, app)
+    offline_producer(monkeypatch, app)
     async with service.agent.test_context() as agent:
         yield agent, sizes
 

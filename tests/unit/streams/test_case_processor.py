@@ -10,7 +10,7 @@ import pytest
 from streams.app import StreamsConfig
 from streams.case_state import CaseState
 from streams.worker import build_streams
-from tests.unit.streams.feed import Feed, partition_zero
+from tests.unit.streams.feed import Feed, offline_producer
 from tests.unit.streams.harness import approve
 from topology.catalog import load_catalog
 from topology.codec import default_codec
@@ -27,6 +27,7 @@ class Captured:
     def __init__(self) -> None:
         self.sent: list[tuple[str, object]] = []
         self.dead: list[tuple[str, dict[str, bytes]]] = []
+        self.changelog: list[tuple[str, bytes, bytes]] = []
 
     def events(self, kind: type) -> list:
         return [event for _, event in self.sent if isinstance(event, kind)]
@@ -47,7 +48,7 @@ async def worker(tmp_path, monkeypatch) -> AsyncIterator[tuple]:
     monkeypatch.setattr(built.cases.outbox, "send", send)
     monkeypatch.setattr(built.cases.outbox, "dead_letter", dead_letter)
     built.app.finalize()
-    partition_zero(monkeypatch, built.app)
+    captured.changelog = offline_producer(monkeypatch, built.app)
     async with built.cases.agent.test_context() as agent:
         yield built, Feed(agent, built.cases), captured
 
@@ -73,6 +74,8 @@ async def test_application_becomes_a_case_with_its_first_wave(worker):
     assert topic == built.cases.topics.department("health").tasks
     state = CaseState.model_validate_json(built.cases.table[b"case-unit-1"])
     assert state.runs["birth_medical_certificate"].attempt == 1
+    changelog = built.cases.table.changelog_topic.get_topic_name()
+    assert captured.changelog == [(changelog, b"case-unit-1", built.cases.table[b"case-unit-1"])]
 
 
 async def test_duplicate_result_changes_nothing_and_reannounces(worker):

@@ -10,7 +10,7 @@ import pytest
 from streams.app import StreamsConfig
 from streams.issuance.signing import verify
 from streams.worker import build_issuance, build_streams, issuer_key
-from tests.unit.streams.feed import Feed, partition_zero
+from tests.unit.streams.feed import Feed, offline_producer
 from topology.codec import cloudevent_headers, default_codec
 from topology.events import (
     BundleCompleted,
@@ -49,7 +49,7 @@ async def issuance(tmp_path, monkeypatch) -> AsyncIterator[tuple]:
 
     monkeypatch.setattr(service.outbox, "send", send)
     app.finalize()
-    partition_zero(monkeypatch, app)
+    offline_producer(monkeypatch, app)
     async with service.agent.test_context() as agent:
         yield settings, Feed(agent, service), sent
 
@@ -103,7 +103,7 @@ async def test_ratings_count_each_case_once(tmp_path, monkeypatch):
                                         web_enabled=False))  # fmt: skip
     built.app.finalize()
     # The totals table is keyed by bundle|department (use_partitioner).
-    partition_zero(monkeypatch, built.app)
+    offline_producer(monkeypatch, built.app)
     rating = EvaluationSubmitted(
         event_id=derive_event_id("case-rate-1", "evaluation"), case_id="case-rate-1",
         occurred_at=NOW, rating=Rating.SATISFIED, lead_department="health",
