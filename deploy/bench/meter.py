@@ -61,7 +61,8 @@ class Meter:
                     self.duplicates += 1
                 case.certificates.setdefault(event_id, timestamp)
             case "ItemTaskDispatched":
-                case.first_task_ms = case.first_task_ms or timestamp
+                # the topics are read in no particular order: a later wave's task may come first
+                case.first_task_ms = min(case.first_task_ms or timestamp, timestamp)
                 case.tasks.setdefault(event_id, timestamp)
             case "ItemStatusReported":
                 case.results.setdefault(event_id, timestamp)
