@@ -44,7 +44,10 @@ class _Model(BaseModel):
 
 
 class PlannedItem(_Model):
-    """An item as the catalogue described it when the case was accepted (pinned)."""
+    """An item as the catalogue described it when the case was accepted (pinned); frozen, so
+    cases accepted under the same catalogue can share one."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     code: str
     name: str
