@@ -45,17 +45,7 @@ def all_certified(bus, ids):
     return check
 
 
-KNOWN_STALL = pytest.mark.xfail(
-    strict=False,
-    reason="not yet diagnosed: in full-suite runs (most recent ones) the streams worker "
-    "restarted after SIGKILL is assigned all its partitions and reports ready, then makes no "
-    "progress on new applications; run alone (or the same scenario by script) it passes "
-    "(see the closing note of issue 5)",
-)
-
-
-@pytest.mark.parametrize("component", [pytest.param("streams", marks=KNOWN_STALL),
-                                       "certificates"])  # fmt: skip
+@pytest.mark.parametrize("component", ["streams", "certificates"])
 async def test_killed_worker_loses_nothing_and_duplicates_nothing(bus, component):
     ids = await submit_batch(bus, f"crash-{component}", 40)
     await bus.wait(lambda seen: sum(seen.cases[c].phase == "completed" for c in ids) >= 5, 60,
