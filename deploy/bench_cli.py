@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +30,20 @@ def bench(
     json_out: Path | None = typer.Option(None, "--json", help="Write the report as JSON here."),
     profile: Path | None = typer.Option(None, help="Write a pyinstrument profile per process."),
     baseline: bool = typer.Option(True, help="Measure the Kafka baseline in the same run."),
+    streams_workers: int = typer.Option(
+        0, min=0, help="Streams workers sharing the case partitions; 0: one per core, at most "
+        "one per partition.",
+    ),
 ) -> None:
     """Throughput, latency and footprint of the bus, beside Kafka's own limit."""
     configure_logging()
     settings = get_settings()
+    workers = streams_workers or _per_core(settings.partitions)
     options = BenchOptions(cases=cases, rate=None if rate == "max" else float(rate),
                            warmup=min(warmup, cases // 4), window=window,
                            dept_latency_ms=dept_latency, profile_dir=profile,
-                           baseline=baseline)  # fmt: skip
+                           baseline=baseline,
+                           streams_workers=workers)  # fmt: skip
     if profile is not None:
         profile.mkdir(parents=True, exist_ok=True)
     if bootstrap:
@@ -52,6 +59,12 @@ def bench(
     if report["cases"]["not_terminal"] or report["cases"]["extra_certificates"]:
         _out.print("[red]bench failed: cases without a terminal state or extra certificates[/]")
         raise typer.Exit(1)
+
+
+def _per_core(partitions: int) -> int:
+    """A streams worker per core (more than one: one Python process holding every partition
+    was bound by its own interpreter lock — streams/PERFORMANCE.md), at most one per partition."""
+    return max(1, min(os.cpu_count() or 1, partitions))
 
 
 def _print(report: dict[str, Any]) -> None:

@@ -43,6 +43,7 @@ class BenchOptions:
     profile_dir: Path | None = None
     within_s: float = 900.0
     baseline: bool = True
+    streams_workers: int = 1
 
 
 def components(settings: Settings, options: BenchOptions) -> list[Component]:
@@ -53,8 +54,12 @@ def components(settings: Settings, options: BenchOptions) -> list[Component]:
         return (sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(out),
                 "-m", "deploy", *args)  # fmt: skip
 
+    workers = [Component("streams", cli("streams", "streams", "run"))]
+    for n in range(2, options.streams_workers + 1):  # more workers share the partitions
+        name = f"streams-{n}"
+        workers.append(Component(name, cli(name, "streams", "run", "--web-port", str(free_port()))))
     return [
-        Component("streams", cli("streams", "streams", "run")),
+        *workers,
         Component("certificates", cli("certificates", "certificates", "run")),
         Component("adapters", cli("adapters", "adapter", "run", "--all")),
     ]
@@ -229,7 +234,8 @@ def _report(
     window_s = max(after.at - before.at, 1e-9)
     return {
         "options": {"cases": options.cases, "rate": options.rate or "max",
-                    "warmup": options.warmup, "dept_latency_ms": options.dept_latency_ms},
+                    "warmup": options.warmup, "dept_latency_ms": options.dept_latency_ms,
+                    "streams_workers": options.streams_workers},
         "finished": measured.finished,
         "window": {"seconds": round(window_s, 2), "terminal_cases": window_cases,
                    "note": "CPU and bus messages/s are measured after the warmup completions"},

@@ -41,7 +41,9 @@ def test_a_small_bench_run_reports_every_figure(kafka_bootstrap: str, tmp_path: 
     assert set(report["stages"]) == stages
     assert all(set(figures) >= PERCENTILES for figures in report["stages"].values())
     assert any(group.endswith("-streams") for group in report["consumer_lag"])
-    kinds = {"streams", "certificates", "adapters", "bench-driver"}
+    workers = report["options"]["streams_workers"]
+    kinds = {"streams", "certificates", "adapters", "bench-driver",
+             *(f"streams-{n}" for n in range(2, workers + 1))}  # fmt: skip
     assert kinds <= set(report["processes"])
     for figures in report["processes"].values():
         assert figures["cpu_s_per_1000_cases"] >= 0
