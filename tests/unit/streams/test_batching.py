@@ -72,6 +72,27 @@ async def test_queued_messages_are_taken_together(service: Any) -> None:
     assert len(sizes) < 300, f"one batch per message: {sizes[:10]}..."
 
 
+async def test_a_batch_never_holds_more_than_batch_max(tmp_path: Any, monkeypatch: Any) -> None:
+    app, service = build_issuance(Settings(state_dir=tmp_path, topic_prefix="unitbatchmax"))
+    service.batch_max, service.batch_linger_max_s = 10, 30.0  # long waits: batches fill
+    sizes: list[int] = []
+    handle = service.handle_batch
+
+    async def recording(batch: Sequence[Received]) -> None:
+        sizes.append(len(batch))
+        await handle(batch)
+
+    monkeypatch.setattr(service, "handle_batch", recording)
+    app.finalize()
+    offline_producer(monkeypatch, app)
+    async with service.agent.test_context() as agent:
+        for n in range(35):
+            await _put(agent, n)
+        await service.wait_handled(35, within_s=30.0)
+    assert sum(sizes) == 35
+    assert max(sizes) == 10, sizes
+
+
 def _processor(agent: Any) -> IssuanceService:
     owner = agent.fun.__self__
     assert isinstance(owner, IssuanceService)
