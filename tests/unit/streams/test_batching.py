@@ -74,7 +74,7 @@ async def test_queued_messages_are_taken_together(service: Any) -> None:
 
 async def test_a_batch_never_holds_more_than_batch_max(tmp_path: Any, monkeypatch: Any) -> None:
     app, service = build_issuance(Settings(state_dir=tmp_path, topic_prefix="unitbatchmax"))
-    service.batch_max, service.batch_linger_max_s = 10, 30.0  # long waits: batches fill
+    service.batch_max, service.batch_linger_max_s = 10, 5.0  # long waits: batches fill
     sizes: list[int] = []
     handle = service.handle_batch
 
