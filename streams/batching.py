@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -46,35 +45,28 @@ class Linger:
 class LoadFollowingBatches:
     """Pulls a Faust stream's events in a task of its own and hands them out in batches."""
 
-    def __init__(
-        self,
-        stream: Any,
-        batch_max: int,
-        linger: Linger,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.stream, self.batch_max, self.linger, self.clock = stream, batch_max, linger, clock
+    def __init__(self, stream: Any, batch_max: int, linger: Linger) -> None:
+        self.stream, self.batch_max, self.linger = stream, batch_max, linger
         self._buffer: list[Any] = []
         self._arrived = asyncio.Event()
         self._full = asyncio.Event()
         self._room = asyncio.Event()
         self._room.set()
-        self._puller: asyncio.Task[None] | None = None
 
     async def run(self, handle: Callable[[Sequence[Any]], Awaitable[None]]) -> None:
         """Hand batches to ``handle`` until cancelled; acknowledge each batch after it."""
         self.stream.enable_acks = False  # acked here, once the batch is handled
-        self._puller = asyncio.create_task(self._pull())
+        puller = asyncio.create_task(self._pull())
         try:
             while True:
-                batch = await self._next_batch(self._puller)
+                batch = await self._next_batch(puller)
                 await handle(batch)
                 for event in batch:
                     await self.stream.ack(event)
         finally:
-            self._puller.cancel()
+            puller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._puller
+                await puller
 
     async def _pull(self) -> None:
         async for event in self.stream.events():
