@@ -14,7 +14,8 @@ from adapters.regions import bind_all_regions
 from adapters.sdk.backend import DepartmentSystem
 from adapters.sdk.guarded import GuardedSystem
 from adapters.sdk.http import HttpDepartmentSystem
-from adapters.sdk.kafka import load_ledger, make_consumer, make_producer
+from adapters.sdk.kafka import load_ledgers, make_consumer, make_producer
+from adapters.sdk.ledger import Ledger
 from adapters.sdk.log import log
 from adapters.sdk.metrics import AdapterMetrics
 from adapters.sdk.processor import TaskProcessor
@@ -99,8 +100,14 @@ class AdapterHost:
         producer = make_producer(self.settings.kafka_bootstrap, self.options)
         await producer.start()
         try:
+            ledgers = await load_ledgers(
+                self.settings.kafka_bootstrap,
+                [self.topics.department(r.department) for r in self.routers],
+                default_codec(),
+                producer,
+            )
             for router in self.routers:
-                self.processors[router.department] = await self._build(router, producer)
+                self.processors[router.department] = self._build(router, ledgers[router.department])
             consumer = make_consumer(self.settings.kafka_bootstrap, self.group)
             self.runner = AdapterRunner(
                 list(self.processors.values()), consumer, producer, self.options
@@ -114,18 +121,16 @@ class AdapterHost:
             for system in self.systems.values():
                 await system.aclose()
 
-    async def _build(self, router: DepartmentRouter[Any], producer: Any) -> TaskProcessor:
-        dept, codec = router.department, default_codec()
+    def _build(self, router: DepartmentRouter[Any], ledger: Ledger) -> TaskProcessor:
+        dept = router.department
         binding = bind_all_regions(router, self.catalog)
-        topics = self.topics.department(dept)
         metrics = AdapterMetrics(dept)
-        ledger = await load_ledger(self.settings.kafka_bootstrap, topics, codec, producer)
         processor = TaskProcessor(
             binding,
             self._guarded(router, binding.systems, metrics),
-            topics,
+            self.topics.department(dept),
             self.options,
-            codec=codec,
+            codec=default_codec(),
             ledger=ledger,
             metrics=metrics,
             source=f"/onething/adapters/{dept}",
