@@ -3,6 +3,7 @@ queued messages are taken together, a busy agent's wait grows to its maximum."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -30,10 +31,13 @@ def test_linger_follows_the_batch_before_it() -> None:
     assert linger.seconds() == pytest.approx(0.06), "capped at the maximum"
 
 
-@pytest.fixture
-async def service(tmp_path: Any, monkeypatch: Any) -> AsyncIterator[tuple[Any, list[int]]]:
+@contextlib.asynccontextmanager
+async def recorded(
+    tmp_path: Any, monkeypatch: Any, *, batch_max: int = 1000, linger_max_s: float = 30.0
+) -> AsyncIterator[tuple[Any, IssuanceService, list[int]]]:
+    """The certificate service under test_context(), recording the size of every batch."""
     app, service = build_issuance(Settings(state_dir=tmp_path, topic_prefix="unitbatch"))
-    service.batch_linger_max_s = 30.0  # a wait this long would time every test out
+    service.batch_max, service.batch_linger_max_s = batch_max, linger_max_s
     sizes: list[int] = []
     handle = service.handle_batch
 
@@ -45,7 +49,14 @@ async def service(tmp_path: Any, monkeypatch: Any) -> AsyncIterator[tuple[Any, l
     app.finalize()
     offline_producer(monkeypatch, app)
     async with service.agent.test_context() as agent:
-        yield agent, sizes
+        yield agent, service, sizes
+
+
+@pytest.fixture
+async def service(tmp_path: Any, monkeypatch: Any) -> AsyncIterator[tuple[Any, Any, list[int]]]:
+    # a 30 s wait would time every test out: a quiet agent must not wait at all
+    async with recorded(tmp_path, monkeypatch) as running:
+        yield running
 
 
 async def _put(agent: Any, n: int) -> None:
@@ -53,8 +64,7 @@ async def _put(agent: Any, n: int) -> None:
 
 
 async def test_a_quiet_agent_handles_a_message_at_once(service: Any) -> None:
-    agent, sizes = service
-    processor: IssuanceService = _processor(agent)
+    agent, processor, sizes = service
     await _put(agent, 1)
     await processor.wait_handled(1, within_s=5.0)
     await _put(agent, 2)
@@ -63,8 +73,7 @@ async def test_a_quiet_agent_handles_a_message_at_once(service: Any) -> None:
 
 
 async def test_queued_messages_are_taken_together(service: Any) -> None:
-    agent, sizes = service
-    processor: IssuanceService = _processor(agent)
+    agent, processor, sizes = service
     for n in range(300):
         await _put(agent, n)
     await processor.wait_handled(300, within_s=60.0)
@@ -73,27 +82,11 @@ async def test_queued_messages_are_taken_together(service: Any) -> None:
 
 
 async def test_a_batch_never_holds_more_than_batch_max(tmp_path: Any, monkeypatch: Any) -> None:
-    app, service = build_issuance(Settings(state_dir=tmp_path, topic_prefix="unitbatchmax"))
-    service.batch_max, service.batch_linger_max_s = 10, 5.0  # long waits: batches fill
-    sizes: list[int] = []
-    handle = service.handle_batch
-
-    async def recording(batch: Sequence[Received]) -> None:
-        sizes.append(len(batch))
-        await handle(batch)
-
-    monkeypatch.setattr(service, "handle_batch", recording)
-    app.finalize()
-    offline_producer(monkeypatch, app)
-    async with service.agent.test_context() as agent:
+    # long waits: the batches fill up to their maximum
+    async with recorded(tmp_path, monkeypatch, batch_max=10, linger_max_s=5.0) as running:
+        agent, processor, sizes = running
         for n in range(35):
             await _put(agent, n)
-        await service.wait_handled(35, within_s=30.0)
+        await processor.wait_handled(35, within_s=30.0)
     assert sum(sizes) == 35
     assert max(sizes) == 10, sizes
-
-
-def _processor(agent: Any) -> IssuanceService:
-    owner = agent.fun.__self__
-    assert isinstance(owner, IssuanceService)
-    return owner
