@@ -21,16 +21,20 @@ from topology.settings import PRODUCER_BATCH_BYTES
 from topology.topics import Topics
 
 
+def bus_producer(bootstrap: str, linger_ms: float) -> AIOKafkaProducer:
+    """A producer with the bus's settings (as the stream workers' and the adapters'): acks=all,
+    idempotent, ``ONETHING_PRODUCER_LINGER_MS``, batches of ``PRODUCER_BATCH_BYTES``."""
+    return AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True,
+                            linger_ms=linger_ms, max_batch_size=PRODUCER_BATCH_BYTES)  # fmt: skip
+
+
 class ApplicantPortal:
     """Publishes applicant events with acks=all and an idempotent producer."""
 
     def __init__(self, bootstrap: str, topics: Topics, linger_ms: float = 0) -> None:
         self.topics = topics
         self.codec = default_codec()
-        self.producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=linger_ms,
-            max_batch_size=PRODUCER_BATCH_BYTES,
-        )
+        self.producer = bus_producer(bootstrap, linger_ms)
 
     async def start(self) -> None:
         await self.producer.start()

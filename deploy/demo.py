@@ -159,7 +159,7 @@ async def run_demo(
     topics = Topics(settings.topic_prefix)
     async with running_bus(settings, departments, keep_topics) as supervisor:
         observer = Observer(settings.kafka_bootstrap, topics, sorted(departments))
-        portal = ApplicantPortal(settings.kafka_bootstrap, topics)
+        portal = ApplicantPortal(settings.kafka_bootstrap, topics, settings.producer_linger_ms)
         await observer.start()
         await portal.start()
         try:

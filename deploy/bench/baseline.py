@@ -10,9 +10,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from deploy.applicant import bus_producer
 from topology.settings import PRODUCER_BATCH_BYTES
 
 
@@ -40,9 +41,7 @@ async def aiokafka_baseline(
     """acks=all, idempotent, the bus's linger, futures awaited in batches of 5,000."""
     await create_topic(bootstrap, topic, partitions)
     payload = b"x" * size
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all",
-                                enable_idempotence=True, linger_ms=linger_ms,
-                                max_batch_size=PRODUCER_BATCH_BYTES)  # fmt: skip
+    producer = bus_producer(bootstrap, linger_ms)
     await producer.start()
     began = time.perf_counter()
     try:

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 from rich.console import Console
 from rich.progress import Progress
 
+from deploy.applicant import bus_producer
 from deploy.bench.baseline import aiokafka_baseline, create_topic, kafka_tools_baseline
 from deploy.bench.drive import drive, wait_done
 from deploy.bench.kafka_facts import OffsetsProbe, by_family, group_lag, log_bytes
@@ -29,7 +29,7 @@ from deploy.supervisor import Component, Supervisor
 from deploy.topics_admin import delete_prefix
 from deploy.topics_cli import plan_and_apply
 from topology.catalog import load_catalog
-from topology.settings import PRODUCER_BATCH_BYTES, Settings
+from topology.settings import Settings
 from topology.topics import Topics
 
 
@@ -198,10 +198,7 @@ async def _load(
     settings: Settings, topics: Topics, work: list[Submission], meter: Meter,
     options: BenchOptions, console: Console,
 ) -> bool:  # fmt: skip
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all",
-                                enable_idempotence=True,
-                                linger_ms=settings.producer_linger_ms,
-                                max_batch_size=PRODUCER_BATCH_BYTES)  # fmt: skip
+    producer = bus_producer(settings.kafka_bootstrap, settings.producer_linger_ms)
     await producer.start()
     try:
         with Progress(console=console) as progress:
