@@ -79,12 +79,13 @@ async def apply(admin: AIOKafkaAdminClient, changes: Sequence[TopicChange]) -> l
     creates = [c.spec for c in changes if c.action == "create"]
     if creates:
         await admin.create_topics([_new_topic(spec) for spec in creates])
-        await wait_visible(admin, [spec.name for spec in creates])
+        await wait_usable(admin, [spec.name for spec in creates])
     grow = {
         c.topic: NewPartitions(c.spec.partitions) for c in changes if c.action == "add-partitions"
     }
     if grow:
         await admin.create_partitions(grow)
+        await wait_usable(admin, list(grow))
     alters = [
         ConfigResource(ConfigResourceType.TOPIC, c.topic, dict(c.spec.config))
         for c in changes
@@ -95,18 +96,30 @@ async def apply(admin: AIOKafkaAdminClient, changes: Sequence[TopicChange]) -> l
     return [c for c in changes if c.action == "impossible"]
 
 
-async def wait_visible(
-    admin: AIOKafkaAdminClient, names: Sequence[str], within_s: float = 15.0
+async def wait_usable(
+    admin: AIOKafkaAdminClient, names: Sequence[str], within_s: float = 30.0
 ) -> None:
-    """Wait until the broker's metadata lists every one of ``names`` (creation is async)."""
+    """Wait until every partition of ``names`` has a leader. Creation returns before that: a
+    client that reads the metadata in between sees a topic without partitions (a consumer
+    group then leaves it unassigned until its next metadata refresh, minutes later)."""
     deadline = time.monotonic() + within_s
-    missing = set(names)
-    while missing:
-        missing -= set(await admin.list_topics())
-        if missing and time.monotonic() > deadline:
-            raise TimeoutError(f"topics not visible after {within_s:g}s: {sorted(missing)}")
-        if missing:
+    waiting = set(names)
+    while waiting:
+        waiting = _not_led(await admin.describe_topics(sorted(waiting)))
+        if waiting and time.monotonic() > deadline:
+            raise TimeoutError(f"topics without a partition leader after {within_s:g}s: "
+                               f"{sorted(waiting)}; is the broker overloaded?")  # fmt: skip
+        if waiting:
             await asyncio.sleep(0.1)
+
+
+def _not_led(described: Sequence[dict[str, Any]]) -> set[str]:
+    """Topics of a DescribeTopics answer that are unknown or have a partition without a leader."""
+    return {
+        topic["topic"] for topic in described
+        if topic["error_code"] != 0 or not topic["partitions"]
+        or any(p["error_code"] != 0 or p["leader"] < 0 for p in topic["partitions"])
+    }  # fmt: skip
 
 
 def _new_topic(spec: TopicSpec) -> Any:
