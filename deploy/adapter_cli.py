@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -32,6 +33,13 @@ def _until_signal(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    loop.add_signal_handler(signal.SIGUSR1, _print_task_stacks)  # as Faust's workers do
+
+
+def _print_task_stacks() -> None:
+    """Every task's stack, to the log: what a stalled adapter process is waiting on."""
+    for task in asyncio.all_tasks():
+        task.print_stack(file=sys.stderr)
 
 
 @adapter_app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import json
 import os
 import signal
@@ -17,6 +18,16 @@ from deploy.readiness import READY_FILE_ENV
 from topology.settings import Settings
 
 _STOP_GRACE_S = 20.0
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM it when the process that started it dies (a killed
+    bench or test run leaves no bus behind, even though each child leads its own session)."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -77,7 +88,7 @@ class Supervisor:
             self.processes[component.name] = subprocess.Popen(
                 component.argv, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, env=env | {READY_FILE_ENV: str(ready)},
-                start_new_session=True,
+                start_new_session=True, preexec_fn=_die_with_parent,
             )  # fmt: skip
 
     def ready_file(self, name: str) -> Path:
@@ -105,6 +116,12 @@ class Supervisor:
         component = next(c for c in self.components if c.name == name)
         self.processes.pop(name, None)
         self._spawn(component, settings_env(self.settings) | self.env)
+
+    def dump_stacks(self) -> None:
+        """Ask every live component to write its task stacks to its log (SIGUSR1)."""
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.kill(process.pid, signal.SIGUSR1)
 
     def check_alive(self) -> None:
         for name, process in self.processes.items():
