@@ -30,6 +30,10 @@ def bench(
     json_out: Path | None = typer.Option(None, "--json", help="Write the report as JSON here."),
     profile: Path | None = typer.Option(None, help="Write a pyinstrument profile per process."),
     baseline: bool = typer.Option(True, help="Measure the Kafka baseline in the same run."),
+    stall_after: float = typer.Option(
+        60.0, min=1.0, help="Give up, with every component's task stacks in its log, once no "
+        "case has finished for this many seconds.",
+    ),
     streams_workers: int = typer.Option(
         0, min=0, help="Streams workers sharing the case partitions; 0: one per core, at most "
         "one per partition.",
@@ -42,7 +46,7 @@ def bench(
     options = BenchOptions(cases=cases, rate=None if rate == "max" else float(rate),
                            warmup=min(warmup, cases // 4), window=window,
                            dept_latency_ms=dept_latency, profile_dir=profile,
-                           baseline=baseline,
+                           baseline=baseline, stall_s=stall_after,
                            streams_workers=workers)  # fmt: skip
     if profile is not None:
         profile.mkdir(parents=True, exist_ok=True)
@@ -57,7 +61,8 @@ def bench(
     if json_out is not None:
         json_out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     if report["cases"]["not_terminal"] or report["cases"]["extra_certificates"]:
-        _out.print("[red]bench failed: cases without a terminal state or extra certificates[/]")
+        _out.print("[red]bench failed: cases without a terminal state or extra certificates; "
+                   f"the components' logs are in {report['logs']}[/]")
         raise typer.Exit(1)
 
 

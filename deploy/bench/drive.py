@@ -37,11 +37,14 @@ async def drive(
 
 
 async def wait_done(
-    meter: Meter, work: Sequence[Submission], progress: Progress, within_s: float
-) -> bool:
-    """Until every case is terminal with its certificates, or ``within_s``; True if done."""
+    meter: Meter, work: Sequence[Submission], progress: Progress, within_s: float,
+    stall_s: float,
+) -> bool:  # fmt: skip
+    """Until every case is terminal with its certificates; True if so. False after
+    ``within_s`` in all, or once no case has finished for ``stall_s`` (a stalled bus)."""
     task = progress.add_task("completing", total=len(work))
     deadline = time.monotonic() + within_s
+    last_done, last_progress = -1, time.monotonic()
     while time.monotonic() < deadline:
         done = sum(
             1 for item in work
@@ -51,5 +54,9 @@ async def wait_done(
         progress.update(task, completed=done)
         if done == len(work):
             return True
+        if done != last_done:
+            last_done, last_progress = done, time.monotonic()
+        elif time.monotonic() - last_progress > stall_s:
+            return False
         await asyncio.sleep(0.25)
     return False

@@ -42,6 +42,8 @@ class BenchOptions:
     dept_latency_ms: float = 0.0
     profile_dir: Path | None = None
     within_s: float = 900.0
+    stall_s: float = 60.0
+    """Give up once no case has finished for this long (the bus is stalled)."""
     baseline: bool = True
     streams_workers: int = 1
 
@@ -79,8 +81,9 @@ async def run_bench(settings: Settings, options: BenchOptions, console: Console)
     meter = Meter()
     measured = await _run_bus(settings, work, meter, options, console, say)
     report = _report(options, work, meter, measured)
+    report["logs"] = str(Supervisor(settings, []).log_dir)
     report["throughput"]["messages_by_topic"] = by_family(measured.ends, run)
-    if options.baseline:
+    if options.baseline and measured.finished:
         say("measuring the Kafka baseline (aiokafka, then Kafka's perf tools)")
         report["baseline"] = await _baselines(settings, run, measured.after.messages, meter,
                                               report)  # fmt: skip
@@ -122,6 +125,10 @@ async def _run_bus(
             start = await _snapshot(probe, pids, meter)
             warm = asyncio.create_task(_snapshot_when_warm(probe, pids, meter, options.warmup))
             finished = await _load(settings, topics, work, meter, options, console)
+            if not finished:
+                say(f"cases stopped finishing: each component's task stacks are in its log "
+                    f"under {supervisor.log_dir}")
+                supervisor.dump_stacks()
             if warm.done():
                 before = warm.result()
             else:  # too few cases ever finished: measure from the start
@@ -204,7 +211,7 @@ async def _load(
         with Progress(console=console) as progress:
             await drive(producer, topics.applications, work, meter, options.rate,
                         options.window, progress)  # fmt: skip
-            return await wait_done(meter, work, progress, options.within_s)
+            return await wait_done(meter, work, progress, options.within_s, options.stall_s)
     finally:
         await producer.stop()
 

@@ -23,7 +23,8 @@ def test_a_small_bench_run_reports_every_figure(kafka_bootstrap: str, tmp_path: 
          kafka_bootstrap, "--json", str(out)],
         capture_output=True, text=True, timeout=400, check=False,
     )  # fmt: skip
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    if done.returncode != 0:
+        pytest.fail(done.stdout[-3000:] + done.stderr[-3000:] + _logs_digest(out))
     report = json.loads(out.read_text(encoding="utf-8"))
 
     assert report["cases"] == {"submitted": 60, "completed": report["cases"]["completed"],
@@ -56,3 +57,16 @@ def test_a_small_bench_run_reports_every_figure(kafka_bootstrap: str, tmp_path: 
     assert baseline["aiokafka"]["record_bytes"] == report["mean_record_bytes"]
     assert baseline["bus_to_aiokafka_ratio"] > 0
     assert sum(report["terminal_per_second"]) == 60
+
+
+def _logs_digest(out: Path) -> str:
+    """What a failed run's components logged: their warnings and errors, and their last lines
+    (a stalled run has them write their task stacks there first)."""
+    if not out.exists():
+        return ""
+    digest = []
+    for log in sorted(Path(json.loads(out.read_text(encoding="utf-8"))["logs"]).glob("*.log")):
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        flagged = [line for line in lines if "ERROR" in line or "WARNING" in line]
+        digest += [f"==== {log.name}", *flagged[:20], "....", *lines[-60:]]
+    return "\n".join(digest)
