@@ -7,6 +7,7 @@ from typing import Any
 
 import faust
 
+from streams.rewind import RewindingTransport
 from topology.settings import PRODUCER_BATCH_BYTES, Settings
 from topology.topics import Topics
 
@@ -42,7 +43,7 @@ def create_app(config: StreamsConfig) -> faust.App:
     settings = config.settings
     datadir = (settings.state_dir / "streams" / config.resolved_app_id).resolve()
     datadir.mkdir(parents=True, exist_ok=True)
-    return faust.App(
+    return _App(
         config.resolved_app_id,
         broker=[f"kafka://{host}" for host in settings.kafka_bootstrap.split(",")],
         store=config.store or settings.streams_store,
@@ -73,3 +74,11 @@ def create_app(config: StreamsConfig) -> faust.App:
         datadir=str(datadir),
         **config.extra,
     )
+
+
+class _App(faust.App):
+    """Faust's app with a consumer that re-reads uncommitted partitions after a rebalance
+    (streams/rewind.py)."""
+
+    def _new_transport(self) -> Any:
+        return RewindingTransport(self.conf.broker_consumer, self)

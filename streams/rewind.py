@@ -1,0 +1,37 @@
+"""After a rebalance, a partition nobody has committed on is read again from its start.
+
+Faust drops the messages a worker has fetched but not yet handed to its streams when the group
+rebalances, and counts on seeking every kept partition back to its committed offset afterwards
+to read them again. A partition with no committed offset yet (a new group, the first seconds of
+a bus) is not sought at all, so those messages were never processed by anyone: on a fresh
+broker, the second streams worker joining while the first applications arrived lost a share of
+them, every case on two of the four partitions (measured in the bench, 26 of 60 cases). The
+consumer here seeks such partitions to their earliest offset, which is what
+``auto_offset_reset="earliest"`` means for a partition without a commit; messages processed but
+not yet committed are then processed again, which every handler tolerates (idempotent).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aiokafka import TopicPartition
+from faust.transport.drivers import aiokafka as faust_aiokafka
+
+
+class RewindingConsumer(faust_aiokafka.Consumer):
+    """Faust's Kafka consumer, but uncommitted stream partitions go back to their start."""
+
+    async def seek_to_committed(self) -> Mapping[Any, int]:
+        committed: Mapping[Any, int] = await super().seek_to_committed()
+        changelogs = self.app.tables.changelog_topics  # table recovery positions these itself
+        never = [TopicPartition(tp.topic, tp.partition) for tp, offset in committed.items()
+                 if (offset is None or offset <= 0) and tp.topic not in changelogs]  # fmt: skip
+        if never:
+            await self._thread.seek_to_beginning(*never)
+        return committed
+
+
+class RewindingTransport(faust_aiokafka.Transport):
+    Consumer = RewindingConsumer
