@@ -75,7 +75,8 @@ def family_of(topic: str, prefix: str) -> str:
 
 async def group_lag(bootstrap: str, prefix: str, ends: dict[TopicPartition, int]) -> dict[str, int]:
     """Messages not yet consumed (against the end offsets ``ends``), per consumer group whose
-    id starts with ``prefix``."""
+    id starts with ``prefix``. Every partition of a topic the group commits on counts: one it
+    never committed on lags by all its messages (a run's topics start at offset 0)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
@@ -83,14 +84,18 @@ async def group_lag(bootstrap: str, prefix: str, ends: dict[TopicPartition, int]
         lag: dict[str, int] = {}
         for group in groups:
             offsets = await admin.list_consumer_group_offsets(group)
-            lag[group] = sum(
-                max(0, ends.get(tp, 0) - meta.offset)
-                for tp, meta in offsets.items()
-                if meta.offset >= 0
+            lag[group] = unconsumed(
+                {tp: meta.offset for tp, meta in offsets.items() if meta.offset >= 0}, ends
             )
         return lag
     finally:
         await admin.close()
+
+
+def unconsumed(committed: dict[TopicPartition, int], ends: dict[TopicPartition, int]) -> int:
+    """Messages past the committed offsets, in every partition of the topics committed on."""
+    topics = {tp.topic for tp in committed}
+    return sum(max(0, end - committed.get(tp, 0)) for tp, end in ends.items() if tp.topic in topics)
 
 
 def log_bytes(jars: Path, bootstrap: str, topics: Sequence[str]) -> int | None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from aiokafka.structs import TopicPartition
 
+from deploy.bench.kafka_facts import unconsumed
 from deploy.bench.meter import Meter
 from deploy.bench.stats import stage_latencies
 
@@ -29,3 +31,11 @@ def test_the_first_task_is_the_earliest_whatever_was_read_first() -> None:
     stages = stage_latencies(list(meter.cases.values()))
     assert stages["dispatch_ms"]["p50"] == 1
     assert stages["join_ms"]["p50"] == 20
+
+
+def test_lag_counts_the_partitions_a_group_never_committed_on() -> None:
+    apps = [TopicPartition("run.case.applications.v1", n) for n in range(4)]
+    other = TopicPartition("run.certificates.v1", 0)  # not this group's topic
+    ends = {apps[0]: 17, apps[1]: 17, apps[2]: 15, apps[3]: 11, other: 40}
+    committed = {apps[0]: 17, apps[1]: 16}  # partitions 2 and 3 never read
+    assert unconsumed(committed, ends) == 0 + 1 + 15 + 11
