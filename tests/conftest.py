@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
+from deploy.topics_admin import delete_groups
 from tests.support.broker import real_kafka
 from topology.settings import Settings
 
@@ -17,8 +18,9 @@ from topology.settings import Settings
 def kafka_bootstrap() -> Iterator[str]:
     """A real Kafka broker for the whole session. A broker that cannot start is an error,
     never a skip: the fixture raises and every integration test fails with the cause.
-    Topics the session created are deleted afterwards: every partition costs the broker
-    open files, and test runs would otherwise pile them up."""
+    Topics and consumer groups the session created are deleted afterwards: every partition
+    costs the broker open files, every group's offsets time at its start, and test runs would
+    otherwise pile them up."""
     with real_kafka(Settings()) as bootstrap:
         before = asyncio.run(_topics(bootstrap))
         yield bootstrap
@@ -26,10 +28,12 @@ def kafka_bootstrap() -> Iterator[str]:
 
 
 async def _topics(bootstrap: str) -> set[str]:
+    """Topic names and consumer group ids on the broker."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        return set(await admin.list_topics())
+        groups = {str(g[0]) for g in await admin.list_consumer_groups()}
+        return set(await admin.list_topics()) | groups
     finally:
         await admin.close()
 
@@ -41,6 +45,8 @@ async def _delete_new(bootstrap: str, before: set[str]) -> None:
         created = sorted(set(await admin.list_topics()) - before - {"__consumer_offsets"})
         for start in range(0, len(created), 100):
             await admin.delete_topics(created[start : start + 100])
+        groups = {str(g[0]) for g in await admin.list_consumer_groups()} - before
+        await delete_groups(admin, sorted(groups))
     finally:
         await admin.close()
 

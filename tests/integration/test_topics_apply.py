@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from deploy.topics_admin import apply, describe_live, plan
+from deploy.topics_admin import apply, delete_groups, delete_prefix, describe_live, plan
 from topology.topics import Topics
 
 pytestmark = pytest.mark.integration
@@ -52,3 +53,30 @@ async def test_drift_is_planned_and_repaired(kafka_admin, unique):
     impossible = plan(shrink, await describe_live(kafka_admin, [s.name for s in specs]))
     assert [c.action for c in impossible] == ["impossible"]
     assert "cannot remove partitions" in impossible[0].detail
+
+
+async def test_deleting_a_bus_takes_its_topics_and_idle_consumer_groups(
+    kafka_admin, kafka_bootstrap, unique
+):
+    prefix = f"it{unique}"
+    specs = Topics(prefix).all(["tax"], partitions=1)
+    await apply(kafka_admin, plan(specs, {}))
+    group, other = f"{prefix}.adapters", f"x{unique}.adapters"
+    for group_id in (group, other):  # a committed offset makes the group exist
+        consumer = AIOKafkaConsumer(bootstrap_servers=kafka_bootstrap, group_id=group_id,
+                                    enable_auto_commit=False)  # fmt: skip
+        await consumer.start()
+        consumer.assign([TopicPartition(specs[0].name, 0)])
+        await consumer.commit({TopicPartition(specs[0].name, 0): 0})
+        await consumer.stop()
+    assert {group, other} <= await _groups(kafka_admin)
+
+    assert await delete_prefix(kafka_admin, prefix) == len(specs)
+    groups = await _groups(kafka_admin)
+    assert group not in groups  # the bus's own group went with it
+    assert other in groups  # another bus's did not
+    assert await delete_groups(kafka_admin, [other]) == [other]
+
+
+async def _groups(admin) -> set[str]:
+    return {str(g[0]) for g in await admin.list_consumer_groups()}
