@@ -76,17 +76,16 @@ def plan(specs: Sequence[TopicSpec], live: dict[str, LiveTopic]) -> list[TopicCh
 
 
 async def apply(admin: AIOKafkaAdminClient, changes: Sequence[TopicChange]) -> list[TopicChange]:
-    """Carry out a plan; impossible changes are returned, not attempted."""
+    """Carry out a plan, and return once the broker shows it done; impossible changes are
+    returned, not attempted."""
     creates = [c.spec for c in changes if c.action == "create"]
     if creates:
         await admin.create_topics([_new_topic(spec) for spec in creates])
-        await wait_usable(admin, [spec.name for spec in creates])
     grow = {
         c.topic: NewPartitions(c.spec.partitions) for c in changes if c.action == "add-partitions"
     }
     if grow:
         await admin.create_partitions(grow)
-        await wait_usable(admin, list(grow))
     alters = [
         ConfigResource(ConfigResourceType.TOPIC, c.topic, dict(c.spec.config))
         for c in changes
@@ -94,7 +93,30 @@ async def apply(admin: AIOKafkaAdminClient, changes: Sequence[TopicChange]) -> l
     ]
     if alters:
         await admin.alter_configs(alters)
+    done = {c.topic: c.spec for c in changes if c.action != "impossible"}
+    if done:
+        await wait_applied(admin, list(done.values()))
     return [c for c in changes if c.action == "impossible"]
+
+
+async def wait_applied(
+    admin: AIOKafkaAdminClient, specs: Sequence[TopicSpec], within_s: float = 30.0
+) -> None:
+    """Wait until the broker's metadata shows ``specs`` as declared (partitions, configs), each
+    partition with a leader. The admin calls return before that, and the broker's answers
+    catch up a moment later."""
+    deadline = time.monotonic() + within_s
+    pending = list(specs)
+    while pending:
+        live = await describe_live(admin, [spec.name for spec in pending])
+        pending = [spec for spec in pending
+                   if any(c.action != "impossible" for c in plan([spec], live))]  # fmt: skip
+        if pending and time.monotonic() > deadline:
+            raise TimeoutError(f"topics not as declared after {within_s:g}s: "
+                               f"{sorted(spec.name for spec in pending)}")  # fmt: skip
+        if pending:
+            await asyncio.sleep(0.1)
+    await wait_usable(admin, [spec.name for spec in specs], within_s)
 
 
 async def wait_usable(
