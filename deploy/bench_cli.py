@@ -60,9 +60,11 @@ def bench(
     _print(report)
     if json_out is not None:
         json_out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
-    if report["cases"]["not_terminal"] or report["cases"]["extra_certificates"]:
-        _out.print("[red]bench failed: cases without a terminal state or extra certificates; "
-                   f"the components' logs are in {report['logs']}[/]")
+    counts = report["cases"]
+    if counts["not_terminal"] or counts["extra_certificates"] or counts["not_submitted"]:
+        _out.print("[red]bench failed: cases not submitted (the bus stalled), without a terminal "
+                   f"state, or with extra certificates; the components' logs are in "
+                   f"{report['logs']}[/]")
         raise typer.Exit(1)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewPartitions, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+from aiokafka.errors import GroupCoordinatorNotAvailableError, GroupLoadInProgressError
 from aiokafka.protocol.admin import DeleteGroupsRequest
 
 from topology.topics import TopicSpec
@@ -162,9 +163,21 @@ async def delete_prefix(admin: AIOKafkaAdminClient, prefix: str) -> int:
     doomed = [name for name in await admin.list_topics() if owned_by(prefix, name)]
     for start in range(0, len(doomed), 100):
         await admin.delete_topics(doomed[start : start + 100])
-    groups = [str(g[0]) for g in await admin.list_consumer_groups() if owned_by(prefix, str(g[0]))]
-    await delete_groups(admin, groups)
+    await delete_groups(admin, [g for g in await list_groups(admin) if owned_by(prefix, g)])
     return len(doomed)
+
+
+async def list_groups(admin: AIOKafkaAdminClient, within_s: float = 60.0) -> list[str]:
+    """Consumer group ids on the broker. A broker that has just started answers "group load
+    in progress" while it reads its offsets topic back; that is waited out."""
+    deadline = time.monotonic() + within_s
+    while True:
+        try:
+            return [str(group[0]) for group in await admin.list_consumer_groups()]
+        except (GroupLoadInProgressError, GroupCoordinatorNotAvailableError):
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.2)
 
 
 async def delete_groups(admin: AIOKafkaAdminClient, groups: Sequence[str]) -> list[str]:

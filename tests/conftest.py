@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
-from deploy.topics_admin import delete_groups
+from deploy.topics_admin import delete_groups, list_groups
 from tests.support.broker import real_kafka
 from topology.settings import Settings
 
@@ -32,8 +32,7 @@ async def _topics(bootstrap: str) -> set[str]:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        groups = {str(g[0]) for g in await admin.list_consumer_groups()}
-        return set(await admin.list_topics()) | groups
+        return set(await admin.list_topics()) | set(await list_groups(admin))
     finally:
         await admin.close()
 
@@ -45,7 +44,7 @@ async def _delete_new(bootstrap: str, before: set[str]) -> None:
         created = sorted(set(await admin.list_topics()) - before - {"__consumer_offsets"})
         for start in range(0, len(created), 100):
             await admin.delete_topics(created[start : start + 100])
-        groups = {str(g[0]) for g in await admin.list_consumer_groups()} - before
+        groups = set(await list_groups(admin)) - before
         await delete_groups(admin, sorted(groups))
     finally:
         await admin.close()

@@ -13,20 +13,37 @@ from deploy.bench.meter import Meter, now_ms
 from deploy.bench.workload import Submission
 
 
+class StallWatch:
+    """Tells when a count has not moved for ``stall_s`` seconds."""
+
+    def __init__(self, stall_s: float) -> None:
+        self.stall_s, self.count, self.since = stall_s, -1, time.monotonic()
+
+    def stalled(self, count: int) -> bool:
+        if count != self.count:
+            self.count, self.since = count, time.monotonic()
+            return False
+        return time.monotonic() - self.since > self.stall_s
+
+
 async def drive(
     producer: AIOKafkaProducer, topic: str, work: Sequence[Submission], meter: Meter,
-    rate: float | None, window: int, progress: Progress,
-) -> None:  # fmt: skip
-    """``rate`` cases/s, or None: keep at most ``window`` cases open at once."""
+    rate: float | None, window: int, progress: Progress, stall_s: float,
+) -> bool:  # fmt: skip
+    """``rate`` cases/s, or None: keep at most ``window`` cases open at once. False if it
+    stopped early: with ``window`` cases open, none finished for ``stall_s``."""
     task = progress.add_task("submitting", total=len(work))
-    began = time.monotonic()
+    began, watch = time.monotonic(), StallWatch(stall_s)
     for n, item in enumerate(work):
         if rate is not None:
             delay = began + n / rate - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
         else:
-            while n - meter.terminal_count >= window:  # noqa: ASYNC110 - the meter has no event
+            while n - meter.terminal_count >= window:
+                if watch.stalled(meter.terminal_count):
+                    await producer.flush()
+                    return False
                 await asyncio.sleep(0.005)
         meter.cases[item.case_id].submitted_ms = now_ms()
         await producer.send(topic, item.value, key=item.case_id.encode(), headers=item.headers)
@@ -34,6 +51,7 @@ async def drive(
             progress.update(task, completed=n)
     await producer.flush()
     progress.update(task, completed=len(work))
+    return True
 
 
 async def wait_done(
@@ -43,8 +61,7 @@ async def wait_done(
     """Until every case is terminal with its certificates; True if so. False after
     ``within_s`` in all, or once no case has finished for ``stall_s`` (a stalled bus)."""
     task = progress.add_task("completing", total=len(work))
-    deadline = time.monotonic() + within_s
-    last_done, last_progress = -1, time.monotonic()
+    deadline, watch = time.monotonic() + within_s, StallWatch(stall_s)
     while time.monotonic() < deadline:
         done = sum(
             1 for item in work
@@ -54,9 +71,7 @@ async def wait_done(
         progress.update(task, completed=done)
         if done == len(work):
             return True
-        if done != last_done:
-            last_done, last_progress = done, time.monotonic()
-        elif time.monotonic() - last_progress > stall_s:
+        if watch.stalled(done):
             return False
         await asyncio.sleep(0.25)
     return False

@@ -11,6 +11,7 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 
+from deploy.topics_admin import list_groups
 from topology.topics import VERSION
 
 
@@ -80,7 +81,7 @@ async def group_lag(bootstrap: str, prefix: str, ends: dict[TopicPartition, int]
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        groups = [g[0] for g in await admin.list_consumer_groups() if str(g[0]).startswith(prefix)]
+        groups = [group for group in await list_groups(admin) if group.startswith(prefix)]
         lag: dict[str, int] = {}
         for group in groups:
             offsets = await admin.list_consumer_group_offsets(group)

@@ -209,8 +209,10 @@ async def _load(
     await producer.start()
     try:
         with Progress(console=console) as progress:
-            await drive(producer, topics.applications, work, meter, options.rate,
-                        options.window, progress)  # fmt: skip
+            submitted = await drive(producer, topics.applications, work, meter, options.rate,
+                                    options.window, progress, options.stall_s)  # fmt: skip
+            if not submitted:
+                return False
             return await wait_done(meter, work, progress, options.within_s, options.stall_s)
     finally:
         await producer.stop()
@@ -228,7 +230,9 @@ def _report(
     options: BenchOptions, work: list[Submission], meter: Meter, measured: Measured
 ) -> dict[str, Any]:
     cases = [meter.cases[item.case_id] for item in work]
-    unfinished = [item.case_id for item, case in zip(work, cases, strict=True) if not case.terminal]
+    submitted = sum(1 for case in cases if case.submitted_ms)
+    unfinished = [item.case_id for item, case in zip(work, cases, strict=True)
+                  if case.submitted_ms and not case.terminal]  # fmt: skip
     extra_certificates = [
         item.case_id for item, case in zip(work, cases, strict=True)
         if len(case.certificates) > item.certificates
@@ -243,7 +247,7 @@ def _report(
         "finished": measured.finished,
         "window": {"seconds": round(window_s, 2), "terminal_cases": window_cases,
                    "note": "CPU and bus messages/s are measured after the warmup completions"},
-        "cases": {"submitted": len(work),
+        "cases": {"submitted": submitted, "not_submitted": len(work) - submitted,
                   "completed": sum(case.terminal == "BundleCompleted" for case in cases),
                   "not_terminal": len(unfinished), "extra_certificates": len(extra_certificates)},
         "throughput": {

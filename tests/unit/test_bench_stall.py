@@ -8,7 +8,7 @@ import pytest
 from rich.console import Console
 from rich.progress import Progress
 
-from deploy.bench.drive import wait_done
+from deploy.bench.drive import drive, wait_done
 from deploy.bench.meter import Meter
 from deploy.bench.workload import Submission
 
@@ -46,3 +46,28 @@ async def test_cases_that_keep_finishing_are_waited_for_past_the_stall_time() ->
         done = await wait_done(meter, work, progress, within_s=60, stall_s=0.8)
     await finishing
     assert done is True
+
+
+class _Producer:
+    """Stands in for the bench's producer: records what the driver submits."""
+
+    def __init__(self) -> None:
+        self.sent: list[bytes] = []
+
+    async def send(self, topic: str, value: bytes, key: bytes, headers: object) -> None:
+        self.sent.append(key)
+
+    async def flush(self) -> None:
+        return None
+
+
+async def test_the_closed_loop_stops_submitting_once_open_cases_stop_finishing() -> None:
+    meter, work, producer = Meter(), _work(10), _Producer()
+    with _quiet() as progress:  # 3 may be open, none ever finishes
+        submitted = await asyncio.wait_for(
+            drive(producer, "apps", work, meter, rate=None, window=3, progress=progress,  # type: ignore[arg-type]
+                  stall_s=0.5),
+            timeout=60,
+        )  # fmt: skip
+    assert submitted is False
+    assert producer.sent == [b"case-0", b"case-1", b"case-2"]
