@@ -18,6 +18,7 @@ from deploy.readiness import READY_FILE_ENV
 from topology.settings import Settings
 
 _STOP_GRACE_S = 20.0
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 def _die_with_parent() -> None:
@@ -25,9 +26,6 @@ def _die_with_parent() -> None:
     bench or test run leaves no bus behind, even though each child leads its own session)."""
     if sys.platform == "linux":
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)

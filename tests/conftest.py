@@ -22,12 +22,12 @@ def kafka_bootstrap() -> Iterator[str]:
     costs the broker open files, every group's offsets time at its start, and test runs would
     otherwise pile them up."""
     with real_kafka(Settings()) as bootstrap:
-        before = asyncio.run(_topics(bootstrap))
+        before = asyncio.run(_names(bootstrap))
         yield bootstrap
         asyncio.run(_delete_new(bootstrap, before))
 
 
-async def _topics(bootstrap: str) -> set[str]:
+async def _names(bootstrap: str) -> set[str]:
     """Topic names and consumer group ids on the broker."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()

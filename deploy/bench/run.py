@@ -81,7 +81,7 @@ async def run_bench(settings: Settings, options: BenchOptions, console: Console)
     meter = Meter()
     measured = await _run_bus(settings, work, meter, options, console, say)
     report = _report(options, work, meter, measured)
-    report["logs"] = str(Supervisor(settings, []).log_dir)
+    report["logs"] = str(measured.logs)
     report["throughput"]["messages_by_topic"] = by_family(measured.ends, run)
     if options.baseline and measured.finished:
         say("measuring the Kafka baseline (aiokafka, then Kafka's perf tools)")
@@ -104,6 +104,8 @@ class Measured:
     lag: dict[str, int]
     stored_bytes: int | None
     """What the broker holds for the run's topics, changelogs included (None: unknown)."""
+    logs: Path
+    """Where the components wrote their logs."""
 
 
 async def _run_bus(
@@ -126,7 +128,7 @@ async def _run_bus(
             warm = asyncio.create_task(_snapshot_when_warm(probe, pids, meter, options.warmup))
             finished = await _load(settings, topics, work, meter, options, console)
             if not finished:
-                say(f"cases stopped finishing: each component's task stacks are in its log "
+                say(f"not every case finished: each component's task stacks are in its log "
                     f"under {supervisor.log_dir}")
                 supervisor.dump_stacks()
             if warm.done():
@@ -143,7 +145,7 @@ async def _run_bus(
                                          settings.kafka_bootstrap, run_topics)  # fmt: skip
         await consumer.stop()
         say("stopping the bus")
-    return Measured(finished, before, after, ends, lag, stored)
+    return Measured(finished, before, after, ends, lag, stored, supervisor.log_dir)
 
 
 def _meter_consumer(settings: Settings, topics: Topics, meter: Meter) -> MeterConsumer:
