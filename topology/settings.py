@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -15,6 +16,17 @@ A send that finds its partition's batch full waits until that batch leaves, and 
 idempotent producer one batch per partition is in flight at a time: 16 KiB held three case
 states (~5 KB each), so a table flush of many cases paid a broker round trip every three.
 Below the broker's 1 MiB ``max.message.bytes``."""
+
+
+def producer_options(linger_ms: float, client_id: str | None = None) -> dict[str, Any]:
+    """What every producer of the bus is configured with, in aiokafka's names: acks=all and
+    idempotent (a record is durable before the offset of what caused it is committed),
+    ``ONETHING_PRODUCER_LINGER_MS``, batches of ``PRODUCER_BATCH_BYTES``."""
+    options: dict[str, Any] = {"acks": "all", "enable_idempotence": True,
+                               "linger_ms": linger_ms, "max_batch_size": PRODUCER_BATCH_BYTES}
+    if client_id:
+        options["client_id"] = client_id
+    return options
 
 
 class Settings(BaseSettings):

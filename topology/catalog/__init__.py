@@ -9,7 +9,13 @@ from __future__ import annotations
 from topology.catalog.bundle import Bundle
 from topology.catalog.catalog import Catalog
 from topology.catalog.errors import CatalogError, Problem
-from topology.catalog.loader import DATA_DIR, REGIONS, load_catalog, load_catalog_from
+from topology.catalog.loader import (
+    DATA_DIR,
+    REGIONS,
+    all_catalogs,
+    load_catalog,
+    load_catalog_from,
+)
 from topology.catalog.models import (
     FIELD_KINDS,
     Department,
@@ -45,6 +51,7 @@ __all__ = [
     "SituationGroup",
     "SituationOption",
     "SituationRef",
+    "all_catalogs",
     "load_catalog",
     "load_catalog_from",
     "normalise_name",

@@ -29,6 +29,11 @@ def load_catalog(region: str = "national") -> Catalog:
     return _cached(region)
 
 
+def all_catalogs() -> tuple[Catalog, ...]:
+    """Every region's catalogue, in ``REGIONS`` order: one bus serves applications from each."""
+    return tuple(load_catalog(region) for region in REGIONS)
+
+
 @cache
 def _cached(region: str) -> Catalog:
     return load_catalog_from(DATA_DIR, region)

@@ -159,7 +159,16 @@ class Codec:
         try:
             return plan.cls.model_validate(record)
         except ValidationError as error:
-            raise InvalidEvent(f"{label} fails validation: {error}", **where) from error
+            raise InvalidEvent(f"{label} fails validation: {validation_summary(error)}",
+                               **where) from error  # fmt: skip
+
+
+def validation_summary(error: ValidationError) -> str:
+    """Each failed field and why, without the rejected values (they may be personal data)."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in problem['loc']) or 'event'}: {problem['msg']}"
+        for problem in error.errors(include_input=False, include_url=False)
+    )
 
 
 @lru_cache(maxsize=1)
