@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import yaml
 
-from topology.catalog import load_catalog, normalise_name
+from topology.catalog import DATA_DIR, load_catalog, normalise_name
 
 pytestmark = pytest.mark.contract
 
@@ -284,3 +286,19 @@ def test_xuyi_lists_are_all_present_and_names_only_beyond_the_national_base() ->
 def test_every_region_keeps_the_national_base(region: str) -> None:
     codes = {bundle.code for bundle in load_catalog(region).bundles}
     assert {bundle.code for bundle in load_catalog("national").bundles} <= codes
+
+
+def layer_data(region: str) -> Iterator[dict[str, object]]:
+    for path in sorted((DATA_DIR / "layers" / region).glob("*.yaml")):
+        yield yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def test_guangdong_patched_bundles_name_the_provincial_source() -> None:
+    source = "粤府办〔2022〕36号"
+    assert source in seed("001")
+    patched = [str(p["bundle"]) for data in layer_data("guangdong") for p in data["patches"]]
+    guangdong = load_catalog("guangdong")
+    assert patched
+    assert {code: guangdong.bundle(code).source for code in patched} == dict.fromkeys(
+        patched, source
+    )

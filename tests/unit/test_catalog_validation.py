@@ -193,3 +193,15 @@ def test_an_overlay_replaces_and_keeps_the_base_name_as_alias(tmp_path: Path) ->
     assert catalog.version == "national@t1+province@p1"
     assert catalog.bundle("新生儿出生").lead_department == "public_security"
     assert catalog.bundle("新生儿出生").aliases == ("新生儿出生",)
+
+
+def test_an_overlay_patch_names_its_own_source(tmp_path: Path) -> None:
+    root = write(tmp_path, good_bundle() | {"source": "国办发"})
+    (root / "layers" / "province").mkdir()
+    overlay = {
+        "layer": {"region": "province", "name": "某省", "version": "p1", "base": "national"},
+        "patches": [{"bundle": "newborn_birth", "source": "省办发", "remove_items": ["hukou"]}],
+    }
+    (root / "layers/province/layer.yaml").write_text(yaml.safe_dump(overlay, allow_unicode=True))
+    assert load_catalog_from(root, "province").bundle("newborn_birth").source == "省办发"
+    assert load_catalog_from(root, "national").bundle("newborn_birth").source == "国办发"

@@ -19,6 +19,7 @@ PATCH_KEYS = frozenset(
         "lead_department",
         "time_limit_days",
         "independent",
+        "source",
         "rename_items",
         "reassign_items",
         "set_prerequisites",
@@ -157,7 +158,7 @@ def _apply_patch(out: Resolved, patch: Raw, where: str) -> None:
     raw.update(
         {
             k: patch[k]
-            for k in ("name", "lead_department", "time_limit_days", "independent")
+            for k in ("name", "lead_department", "time_limit_days", "independent", "source")
             if k in patch
         }
     )
