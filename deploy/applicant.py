@@ -8,24 +8,21 @@ from aiokafka import AIOKafkaProducer
 
 from topology.codec import cloudevent_headers, default_codec
 from topology.events import (
-    BundleWithdrawn,
-    EvaluationSubmitted,
+    EvaluationRequested,
     Event,
     MaterialRef,
     Rating,
-    Requester,
     SupplementProvided,
+    WithdrawalRequested,
     derive_event_id,
 )
-from topology.settings import PRODUCER_BATCH_BYTES
+from topology.settings import producer_options
 from topology.topics import Topics
 
 
 def bus_producer(bootstrap: str, linger_ms: float) -> AIOKafkaProducer:
-    """A producer with the bus's settings (as the stream workers' and the adapters'): acks=all,
-    idempotent, ``ONETHING_PRODUCER_LINGER_MS``, batches of ``PRODUCER_BATCH_BYTES``."""
-    return AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True,
-                            linger_ms=linger_ms, max_batch_size=PRODUCER_BATCH_BYTES)  # fmt: skip
+    """A producer with the bus's settings (``producer_options``), as every producer of it."""
+    return AIOKafkaProducer(bootstrap_servers=bootstrap, **producer_options(linger_ms))
 
 
 class ApplicantPortal:
@@ -65,15 +62,16 @@ class ApplicantPortal:
             materials=materials,
         ))  # fmt: skip
 
-    async def withdraw(self, case_id: str, bundle_code: str, reason: str) -> None:
-        await self.send(self.topics.applicant, BundleWithdrawn(
+    async def withdraw(self, case_id: str, reason: str) -> None:
+        """Ask for the case to be withdrawn; the case agent decides (BundleWithdrawn)."""
+        await self.send(self.topics.applicant, WithdrawalRequested(
             event_id=derive_event_id(case_id, "withdrawal-request"), case_id=case_id,
-            occurred_at=datetime.now(UTC), bundle_code=bundle_code, reason=reason,
-            requested_by=Requester.APPLICANT,
+            occurred_at=datetime.now(UTC), reason=reason,
         ))  # fmt: skip
 
-    async def rate(self, case_id: str, rating: Rating, lead_department: str) -> None:
-        await self.send(self.topics.applicant, EvaluationSubmitted(
+    async def rate(self, case_id: str, rating: Rating, comment: str | None = None) -> None:
+        """Rate the case; the case agent accepts one rating of a completed case."""
+        await self.send(self.topics.applicant, EvaluationRequested(
             event_id=derive_event_id(case_id, "evaluation-request"), case_id=case_id,
-            occurred_at=datetime.now(UTC), rating=rating, lead_department=lead_department,
+            occurred_at=datetime.now(UTC), rating=rating, comment=comment,
         ))  # fmt: skip

@@ -16,6 +16,7 @@ from deploy.demo_cli import register_demo
 from deploy.schemas_cli import schemas_app
 from deploy.streams_cli import register_streams
 from deploy.topics_cli import topics_app
+from streams.runtime.faust_version import UnsupportedFaustError
 
 app = typer.Typer(
     name="onething",
@@ -44,4 +45,7 @@ def main() -> None:
         _err.print(f"[bold red]error:[/] {error.cause}.\n[bold]fix:[/] {error.fix}")
         if error.detail:
             _err.print(error.detail, markup=False, highlight=False)
+        sys.exit(1)
+    except UnsupportedFaustError as error:
+        _err.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(1)

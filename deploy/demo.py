@@ -138,8 +138,7 @@ class Driver:
         elif isinstance(event, CommitmentAccepted) and scenario.delivers_promised:
             await self.portal.supplement(app.case_id, (_fresh(app.case_id, event.material_code),))
         elif isinstance(event, BundleCompleted) and scenario.rates:
-            lead = load_catalog(app.region).bundle(app.bundle_code).lead_department or ""
-            await self.portal.rate(app.case_id, Rating.VERY_SATISFIED, lead)
+            await self.portal.rate(app.case_id, Rating.VERY_SATISFIED)
 
 
 def _fresh(case_id: str, code: str) -> MaterialRef:

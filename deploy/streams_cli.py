@@ -12,9 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from deploy.readiness import mark_ready
-from streams.app import StreamsConfig
 from streams.issuance.signing import load_public_key, verify
-from streams.worker import build_issuance, build_streams, run_worker
+from streams.runtime.app import StreamsConfig
+from streams.runtime.worker import build_issuance, build_streams, run_worker
 from topology.codec import default_codec
 from topology.events import CertificateIssued
 from topology.logs import configure_logging

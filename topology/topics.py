@@ -21,15 +21,16 @@ RETRY_DELAYS_S = (1.0, 10.0, 60.0)
 _LIFECYCLE: dict[str, tuple[str, str, bool, int]] = {
     "applications": ("case.applications", "ApplicationSubmitted: one merged application per "
                      "case (一表申请)", False, 30),
-    "applicant": ("case.applicant", "what the applicant sends after submitting: supplements, "
-                  "materials, withdrawal", False, 30),
+    "applicant": ("case.applicant", "what the applicant asks after submitting: supplements "
+                  "and materials, withdrawal and rating requests", False, 30),
     "case_events": ("case.events", "the case's facts: accepted/refused, supplement requests, "
                     "commitments, deadlines", False, 30),
     "completions": ("bundle.completions", "bundle completed / rejected / withdrawn: what "
                     "e-certificate services subscribe to (一端出件)", False, 90),
     "certificates": ("certificates", "certificate issued / revoked, one per (case, type)",
                      False, 365),
-    "evaluations": ("evaluations", "好差评 ratings, routed to the lead department", False, 365),
+    "evaluations": ("evaluations", "好差评 ratings the case accepted, routed to the lead "
+                    "department", False, 365),
     "timers": ("case.timers", "CaseTimerFired: a case's own wall-clock wake-ups (办结时限)",
                False, 1),
 }  # fmt: skip
@@ -38,6 +39,8 @@ _LIFECYCLE: dict[str, tuple[str, str, bool, int]] = {
 EVENT_TOPICS: dict[str, str] = {
     "ApplicationSubmitted": "applications",
     "SupplementProvided": "applicant",
+    "WithdrawalRequested": "applicant",
+    "EvaluationRequested": "applicant",
     "CommitmentFulfilled": "case_events",
     "CaseTimerFired": "timers",
     "EvaluationSubmitted": "evaluations",

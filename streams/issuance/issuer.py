@@ -14,7 +14,7 @@ from functools import cache
 
 from streams.issuance.ledger import CaseCertificates, IssuedCertificate
 from streams.issuance.signing import IssuerKey, payload_bytes
-from topology.catalog import REGIONS, load_catalog
+from topology.catalog import all_catalogs
 from topology.events import (
     BundleCompleted,
     CertificateIssued,
@@ -27,8 +27,8 @@ from topology.events import (
 def certificate_outputs() -> dict[tuple[str, str], tuple[str, str]]:
     """(bundle, certificate type) -> (item code, output code), over every region."""
     found: dict[tuple[str, str], tuple[str, str]] = {}
-    for region in REGIONS:
-        for bundle in load_catalog(region).bundles:
+    for catalog in all_catalogs():
+        for bundle in catalog.bundles:
             for item in bundle.items:
                 for output in item.outputs:
                     if output.certificate_type:

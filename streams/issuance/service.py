@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import faust
-import structlog
 
-from streams.batched_table import BatchedTable
-from streams.event_agent import EventAgent
+from streams.case.policy import Clock, wall_clock
+from streams.case.state import remember_input
 from streams.issuance.issuer import issue, revoke
 from streams.issuance.ledger import CaseCertificates
 from streams.issuance.signing import IssuerKey
-from streams.outbox import Outbox
+from streams.runtime.batched_table import BatchedTable
+from streams.runtime.event_agent import EventAgent
+from streams.runtime.outbox import Outbox
 from topology.codec import Codec
 from topology.events import (
     BundleCompleted,
@@ -23,17 +22,19 @@ from topology.events import (
 )
 from topology.topics import Topics
 
-log = structlog.get_logger("streams.issuance")
-
 
 class IssuanceService(EventAgent):
-    """Issues exactly one certificate per (case, type); revokes on rejection or broken promise."""
+    """Issues exactly one certificate per (case, type); revokes on rejection or broken promise.
+    Revocation times come from ``clock``."""
 
     acts_on = (BundleCompleted, BundleRejected, BundleWithdrawn, CommitmentOverdue)
     accepts = frozenset(kind.avro_name.encode() for kind in acts_on)
 
-    def __init__(self, app: faust.App, topics: Topics, codec: Codec, key: IssuerKey) -> None:
-        self.app, self.codec, self.key = app, codec, key
+    def __init__(
+        self, app: faust.App, topics: Topics, codec: Codec, key: IssuerKey, *,
+        clock: Clock = wall_clock,
+    ) -> None:  # fmt: skip
+        self.app, self.codec, self.key, self.clock = app, codec, key, clock
         self.outbox = Outbox(app, topics, codec, source=f"/{topics.prefix}/certificates")
         self.ledgers = BatchedTable(app, "certificates", CaseCertificates,
                                     help="Issued certificates by case id.")  # fmt: skip
@@ -45,10 +46,10 @@ class IssuanceService(EventAgent):
         if not isinstance(event, self.acts_on):
             return []
         ledger = self.ledgers.get(event.case_id) or CaseCertificates()
-        if event.event_id in ledger.seen:
+        if not remember_input(ledger.seen, event.event_id):
             return self._reannounce(event, ledger)
         out: list[Event] = []
-        now = datetime.now(UTC)
+        now = self.clock()
         if isinstance(event, BundleCompleted):
             out += issue(event, ledger, self.key)
         elif isinstance(event, CommitmentOverdue):
@@ -56,7 +57,6 @@ class IssuanceService(EventAgent):
                           event.dependent_items)  # fmt: skip
         else:
             out += revoke(event.case_id, ledger, f"case {type(event).__name__}", now)
-        ledger.seen = [*ledger.seen[-31:], event.event_id]
         self.ledgers.put(event.case_id, ledger)
         return out
 

@@ -28,10 +28,12 @@ from topology.events.bundle import (
     DeadlineReached,
     DeadlineScope,
     Requester,
+    WithdrawalRequested,
 )
 from topology.events.certificates import (
     CertificateIssued,
     CertificateRevoked,
+    EvaluationRequested,
     EvaluationSubmitted,
     Rating,
 )
@@ -70,6 +72,8 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     CertificateRevoked,
     EvaluationSubmitted,
     CaseTimerFired,
+    WithdrawalRequested,
+    EvaluationRequested,
 )
 EVENT_TYPES: dict[str, type[Event]] = {cls.avro_name: cls for cls in EVENT_CLASSES}
 
@@ -96,6 +100,7 @@ __all__ = [
     "DeadlineLevel",
     "DeadlineReached",
     "DeadlineScope",
+    "EvaluationRequested",
     "EvaluationSubmitted",
     "Event",
     "ItemResult",
@@ -113,5 +118,6 @@ __all__ = [
     "SupplementProblem",
     "SupplementProvided",
     "SupplementRequested",
+    "WithdrawalRequested",
     "derive_event_id",
 ]

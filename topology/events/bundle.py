@@ -70,8 +70,17 @@ class BundleRejected(Event):
     reason: str = Field(description="The department's reason.")
 
 
+class WithdrawalRequested(Event):
+    """The applicant asks to withdraw the case (申请撤回). A request, not a fact: the case
+    agent checks it against the case and, while the case is not finished, withdraws it and
+    publishes BundleWithdrawn."""
+
+    reason: str = Field(description="Why the applicant withdraws, in their words.")
+
+
 class BundleWithdrawn(Event):
-    """The case was withdrawn (撤回); open item tasks get cancelled."""
+    """The case was withdrawn (撤回); open item tasks get cancelled. Published only by the
+    case agent, after it accepted a WithdrawalRequested."""
 
     bundle_code: Code = Field(description="Catalogue code of the bundle.")
     reason: str = Field(description="Why the case was withdrawn.")

@@ -40,8 +40,17 @@ class CertificateRevoked(Event):
     reason: str = Field(description="Why it was revoked.")
 
 
+class EvaluationRequested(Event):
+    """The applicant rates the service for the whole case (一键评价). A request, not a fact:
+    the case agent accepts one per completed case and publishes EvaluationSubmitted."""
+
+    rating: Rating = Field(description="One of the five 好差评 levels.")
+    comment: str | None = Field(default=None, description="Free text, if any.")
+
+
 class EvaluationSubmitted(Event):
-    """The applicant rated the service once for the whole case (一键评价)."""
+    """The case's rating (好差评), accepted once for a completed case and routed to its lead
+    department. Published only by the case agent, after it accepted an EvaluationRequested."""
 
     rating: Rating = Field(description="One of the five 好差评 levels.")
     comment: str | None = Field(default=None, description="Free text, if any.")

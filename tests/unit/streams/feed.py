@@ -7,7 +7,7 @@ from typing import Any
 
 from faust.types import TP
 
-from streams.event_agent import EventAgent
+from streams.runtime.event_agent import EventAgent
 
 
 class Feed:

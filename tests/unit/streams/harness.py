@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-from streams.case_state import CaseState
-from streams.machine import apply, tick
-from streams.policy import Policy, Step
+from streams.case.machine import transition
+from streams.case.policy import Policy, Step
+from streams.case.state import CaseState
 from topology.catalog import load_catalog
 from topology.events import (
+    CaseTimerFired,
     Event,
     ItemStatus,
     ItemStatusReported,
@@ -53,23 +54,22 @@ class CaseRun:
     state: CaseState | None = None
     now: datetime = T0
     emitted: list[Event] = field(default_factory=list)
+    changed: bool = False
+    """Whether the last input changed the case, as the machine said."""
 
     def send(self, event: Event, advance: timedelta = timedelta(milliseconds=10)) -> list[Event]:
         self.now += advance
         step = Step(self.now, self.policy)
-        self.state = apply(self.state, event, step)
-        out = [e for e in step.outbox if isinstance(e, Event)]
-        self.emitted += out
-        return out
+        done = transition(self.state, event, step)
+        self.state, self.changed = done.state, done.changed
+        self.emitted += step.outbox
+        return step.outbox
 
     def tick(self, advance: timedelta) -> list[Event]:
         assert self.state is not None
-        self.now += advance
-        step = Step(self.now, self.policy)
-        self.state = tick(self.state, step)
-        out = [e for e in step.outbox if isinstance(e, Event)]
-        self.emitted += out
-        return out
+        tick = CaseTimerFired(event_id=derive_event_id(self.state.case_id, f"tick:{self.now}"),
+                              case_id=self.state.case_id, occurred_at=self.now)  # fmt: skip
+        return self.send(tick, advance)
 
     def of(self, kind: type[E]) -> list[E]:
         return [e for e in self.emitted if isinstance(e, kind)]

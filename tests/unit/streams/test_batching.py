@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from streams.batching import Linger
-from streams.event_agent import Received
 from streams.issuance.service import IssuanceService
-from streams.worker import build_issuance
+from streams.runtime.batching import Linger
+from streams.runtime.worker import build_issuance
 from tests.unit.streams.feed import offline_producer
+from topology.records import ConsumedRecord
 from topology.settings import Settings
 
 pytestmark = pytest.mark.unit
@@ -41,7 +41,7 @@ async def recorded(
     sizes: list[int] = []
     handle = service.handle_batch
 
-    async def recording(batch: Sequence[Received]) -> None:
+    async def recording(batch: Sequence[ConsumedRecord]) -> None:
         sizes.append(len(batch))
         await handle(batch)
 

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import random
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from streams.app import StreamsConfig
-from streams.case_state import CaseState
-from streams.worker import build_streams
+from streams.case.state import CaseState
+from streams.runtime.app import StreamsConfig
+from streams.runtime.worker import build_streams
 from tests.unit.streams.feed import Feed, offline_producer
 from tests.unit.streams.harness import approve
 from topology.catalog import load_catalog
 from topology.codec import default_codec
-from topology.events import ApplicationAccepted, ItemTaskDispatched
+from topology.events import (
+    ApplicationAccepted,
+    BundleWithdrawn,
+    CaseTimerFired,
+    DeadlineReached,
+    ItemTaskDispatched,
+    Requester,
+    derive_event_id,
+)
 from topology.samples import sample_application
 from topology.settings import Settings
 
@@ -33,10 +42,25 @@ class Captured:
         return [event for _, event in self.sent if isinstance(event, kind)]
 
 
+class Clock:
+    """The worker's time, moved by the test instead of waited for."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
 @pytest.fixture
-async def worker(tmp_path, monkeypatch) -> AsyncIterator[tuple]:
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def worker(tmp_path, monkeypatch, clock) -> AsyncIterator[tuple]:
     settings = Settings(state_dir=tmp_path, topic_prefix="unit")
-    built = build_streams(StreamsConfig(settings, web_enabled=False))
+    built = build_streams(StreamsConfig(settings, web_enabled=False), clock=clock)
     captured = Captured()
 
     async def send(topic, event, key=None):
@@ -128,3 +152,47 @@ async def test_declared_tables_match_the_worker_tables(tmp_path):
     declared = {spec.name for spec in Topics("decl").all([])}
     for table in built.app.tables.values():
         assert table.changelog_topic.get_topic_name() in declared
+
+
+async def test_a_duplicate_result_writes_nothing(worker):
+    built, agent, captured = worker
+    await put(agent, application(), built.cases.topics.applications)
+    result = approve(captured.events(ItemTaskDispatched)[0])
+    await put(agent, result, "results")
+    written = len(captured.changelog)
+    await put(agent, result, "results")
+    assert len(captured.changelog) == written, "an unchanged case is not written again"
+
+
+async def test_time_comes_from_the_clock(worker, clock):
+    """Deadlines fire when the worker's clock passes them, not after a real wait."""
+    built, agent, captured = worker
+    await put(agent, application(), built.cases.topics.applications)
+    await built.cases._fire_due_timers()
+    assert captured.events(CaseTimerFired) == [], "nothing is due yet"
+    clock.now += timedelta(days=60)
+    await built.cases._fire_due_timers()
+    [tick] = captured.events(CaseTimerFired)
+    assert tick.occurred_at >= clock.now - timedelta(milliseconds=1)
+    written = len(captured.changelog)
+    await put(agent, tick, built.cases.topics.timers)
+    levels = {e.level.value for e in captured.events(DeadlineReached) if e.item_code is None}
+    assert levels == {"WARNING", "OVERDUE", "ESCALATED"}
+    assert len(captured.changelog) == written + 1, "the fired levels are stored"
+    await put(agent, tick, built.cases.topics.timers)
+    assert len(captured.changelog) == written + 1, "a tick that changes nothing writes nothing"
+
+
+async def test_a_forged_fact_is_dead_lettered_and_changes_nothing(worker):
+    built, agent, captured = worker
+    await put(agent, application(), built.cases.topics.applications)
+    before = built.cases.table[b"case-unit-1"]
+    forged = BundleWithdrawn(event_id=derive_event_id("case-unit-1", "forged"),
+                             case_id="case-unit-1", occurred_at=datetime.now(UTC),
+                             bundle_code="newborn_birth", reason="x",
+                             requested_by=Requester.APPLICANT)  # fmt: skip
+    await put(agent, forged, built.cases.topics.applicant)
+    [(_, headers)] = captured.dead
+    assert headers["__connect.errors.exception.class.name"] == b"UnexpectedInputError"
+    assert built.cases.table[b"case-unit-1"] == before
+    assert captured.events(BundleWithdrawn) == []

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from streams.app import StreamsConfig
 from streams.issuance.signing import verify
-from streams.worker import build_issuance, build_streams, issuer_key
+from streams.runtime.app import StreamsConfig
+from streams.runtime.worker import build_issuance, build_streams, issuer_key
 from tests.unit.streams.feed import Feed, offline_producer
 from topology.codec import cloudevent_headers, default_codec
 from topology.events import (

@@ -7,14 +7,23 @@ from datetime import timedelta
 
 import pytest
 
-from streams.case_state import CasePhase, RunStatus
-from streams.policy import Policy
-from tests.unit.streams.harness import approve, approve_all, submit
+from streams.case.errors import UnexpectedInputError, UnknownCaseError
+from streams.case.policy import Policy
+from streams.case.state import CasePhase, RunStatus
+from tests.unit.streams.harness import CaseRun, approve, approve_all, submit
 from topology.catalog import load_catalog
 from topology.events import (
     ApplicationAccepted,
     BundleCompleted,
+    BundleWithdrawn,
+    EvaluationRequested,
+    EvaluationSubmitted,
+    ItemTaskCancelled,
     ItemTaskDispatched,
+    Rating,
+    Requester,
+    WithdrawalRequested,
+    derive_event_id,
 )
 from topology.samples import sample_application
 from topology.workdays import WorkCalendar
@@ -107,30 +116,91 @@ def test_deadline_fires_on_tick_without_traffic():
     assert bundle_levels(run.tick(timedelta(seconds=5))) == [], "each level fires once"
 
 
-def test_withdrawal_cancels_in_flight_tasks():
-    from topology.events import (
-        BundleWithdrawn,
-        ItemTaskCancelled,
-        Requester,
-        derive_event_id,
-    )
+def withdrawal(run, cause: str = "withdraw-request") -> WithdrawalRequested:
+    return WithdrawalRequested(event_id=derive_event_id(run.state.case_id, cause),
+                               case_id=run.state.case_id, occurred_at=run.now,
+                               reason="不再需要")  # fmt: skip
 
+
+def test_a_withdrawal_request_withdraws_and_cancels_in_flight_tasks():
     run = submit("employee_hiring")
     open_before = {t.item_code for t in run.open_tasks()}
-    run.send(
-        BundleWithdrawn(
-            event_id=derive_event_id(run.state.case_id, "withdraw-request"),
-            case_id=run.state.case_id,
-            occurred_at=run.now,
-            bundle_code="employee_hiring",
-            reason="不再需要",
-            requested_by=Requester.APPLICANT,
-        )
-    )
+    run.send(withdrawal(run))
     assert run.state.phase == CasePhase.WITHDRAWN
     assert {e.item_code for e in run.of(ItemTaskCancelled)} == open_before
     assert all(r.status == RunStatus.CANCELLED for r in run.state.runs.values())
-    assert len(run.of(BundleWithdrawn)) == 1
+    [fact] = run.of(BundleWithdrawn)
+    assert (fact.reason, fact.requested_by, fact.bundle_code) == (
+        "不再需要", Requester.APPLICANT, "employee_hiring")
+
+
+def test_a_withdrawal_request_after_completion_changes_nothing():
+    run = submit("newborn_birth")
+    approve_all(run)
+    assert run.state.phase == CasePhase.COMPLETED
+    run.send(withdrawal(run))
+    assert run.state.phase == CasePhase.COMPLETED
+    assert run.of(BundleWithdrawn) == []
+    assert run.state.timeline[-1].event == "withdrawal_ignored"
+
+
+def test_the_withdrawal_fact_is_not_an_input():
+    """Only the case publishes BundleWithdrawn: one sent to it is refused, not applied."""
+    run = submit("employee_hiring")
+    forged = BundleWithdrawn(event_id=derive_event_id(run.state.case_id, "forged"),
+                             case_id=run.state.case_id, occurred_at=run.now,
+                             bundle_code="employee_hiring", reason="x",
+                             requested_by=Requester.APPLICANT)  # fmt: skip
+    with pytest.raises(UnexpectedInputError, match="WithdrawalRequested"):
+        run.send(forged)
+    assert run.state.phase == CasePhase.ACTIVE
+
+
+def rating_request(run, cause: str = "rate", rating: Rating = Rating.SATISFIED):
+    return EvaluationRequested(event_id=derive_event_id(run.state.case_id, cause),
+                               case_id=run.state.case_id, occurred_at=run.now, rating=rating,
+                               comment="很方便")  # fmt: skip
+
+
+def test_a_completed_case_is_rated_once_and_the_rating_goes_to_the_lead():
+    run = submit("newborn_birth")
+    approve_all(run)
+    run.send(rating_request(run))
+    run.send(rating_request(run, "rate-again", Rating.VERY_DISSATISFIED))
+    [rating] = run.of(EvaluationSubmitted)
+    assert (rating.rating, rating.comment) == (Rating.SATISFIED, "很方便")
+    assert (rating.lead_department, rating.bundle_code) == (
+        run.state.lead_department, "newborn_birth")
+    assert run.state.rating is Rating.SATISFIED
+    assert run.state.timeline[-1].detail == "already rated once"
+
+
+def test_a_case_in_flight_is_not_rated():
+    run = submit("newborn_birth")
+    run.send(rating_request(run))
+    assert run.of(EvaluationSubmitted) == []
+    assert run.state.rating is None
+
+
+def test_the_machine_says_when_nothing_changed():
+    run = submit("newborn_birth")
+    assert run.changed, "an accepted application is a new case"
+    task = run.open_tasks()[0]
+    run.send(approve(task))
+    assert run.changed
+    before = run.state.model_dump_json()
+    run.send(approve(task))
+    assert not run.changed, "a duplicate answer"
+    run.tick(timedelta(seconds=1))
+    assert not run.changed, "a tick with nothing due"
+    assert run.state.model_dump_json() == before
+
+
+def test_a_result_for_an_unknown_case_is_refused():
+    run = submit("newborn_birth")
+    task = run.open_tasks()[0].model_copy(update={"case_id": "case-nobody"})
+    with pytest.raises(UnknownCaseError):
+        CaseRun().send(approve(task))
 
 
 def test_a_result_ahead_of_its_dispatch_counts_when_it_comes_again():

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from streams.case_state import CasePhase, RunStatus
+from streams.case.state import CasePhase, RunStatus
 from tests.unit.streams.harness import approve, approve_all, report, submit, supplement
 from topology.events import (
     ApplicationRefused,

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from aiokafka import TopicPartition
 
-from streams.app import StreamsConfig, create_app
-from streams.rewind import RewindingConsumer
+from streams.runtime.app import StreamsConfig, create_app
+from streams.runtime.rewind import RewindingConsumer
 from topology.settings import Settings
 
 pytestmark = pytest.mark.unit

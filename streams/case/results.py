@@ -2,28 +2,46 @@
 
 from __future__ import annotations
 
-from streams.case_state import CasePhase, CaseState, PendingSupplement, RunStatus
-from streams.completion import maybe_complete, reject
-from streams.dispatching import dispatch_ready
-from streams.policy import Step
+from enum import StrEnum
+
+from streams.case.completion import maybe_complete, reject
+from streams.case.dispatching import dispatch_ready
+from streams.case.policy import Step
+from streams.case.state import CasePhase, CaseState, PendingSupplement, RunStatus
 from topology.events import ItemStatus, ItemStatusReported
 
 _FINAL = (ItemStatus.APPROVED, ItemStatus.REJECTED, ItemStatus.SUPPLEMENT_REQUIRED)
 
 
-def on_status(state: CaseState, report: ItemStatusReported, step: Step) -> str:
-    """Apply one report. Returns "applied", "duplicate" (this attempt's final answer was
-    applied before: the caller re-announces, in case a crash lost what it caused) or
-    "ignored" (a stale attempt, a report ahead of a dispatch the state has not made yet —
-    the re-sent task will bring it again — or an unknown item)."""
+class Report(StrEnum):
+    """What one department report did to the case."""
+
+    APPLIED = "applied"
+    """It moved its item on."""
+    DUPLICATE = "duplicate"
+    """This attempt's final answer was applied before: the caller re-announces, in case a
+    crash lost what it caused."""
+    STALE = "stale"
+    """Another attempt's, or ahead of a dispatch the state has not made yet (the re-sent task
+    brings it again), or a progress note for a settled item: nothing changes."""
+    UNKNOWN_ITEM = "unknown_item"
+    """An item the case does not run: noted in the timeline, nothing else."""
+
+    @property
+    def changed(self) -> bool:
+        return self in (Report.APPLIED, Report.UNKNOWN_ITEM)
+
+
+def on_status(state: CaseState, report: ItemStatusReported, step: Step) -> Report:
+    """Apply one report; judged by the state (attempt and status), not by event id."""
     run = state.runs.get(report.item_code)
     if run is None:
         state.note(step.now, "unknown_item_ignored", report.item_code, report.status.value)
-        return "ignored"
+        return Report.UNKNOWN_ITEM
     if report.attempt != run.attempt:
-        return "ignored"
+        return Report.STALE
     if state.phase.terminal or not run.status.in_flight:
-        return "duplicate" if report.status in _FINAL else "ignored"
+        return Report.DUPLICATE if report.status in _FINAL else Report.STALE
     match report.status:
         case ItemStatus.RECEIVED | ItemStatus.IN_PROGRESS:
             run.status = RunStatus.IN_PROGRESS
@@ -34,7 +52,7 @@ def on_status(state: CaseState, report: ItemStatusReported, step: Step) -> str:
             _rejected(state, report, step)
         case ItemStatus.SUPPLEMENT_REQUIRED:
             _supplement(state, report, step)
-    return "applied"
+    return Report.APPLIED
 
 
 def _approved(state: CaseState, report: ItemStatusReported, step: Step) -> None:
@@ -83,7 +101,7 @@ def _supplement(state: CaseState, report: ItemStatusReported, step: Step) -> Non
     department = state.plan[report.item_code].department
     state.pending += [
         PendingSupplement(item_code=report.item_code, department=department, code=need.code,
-                          problem=need.problem.value, message=need.message)
+                          problem=need.problem, message=need.message)
         for need in report.supplements
     ]  # fmt: skip
     if state.window_until is None:

@@ -2,7 +2,7 @@
 the transitions emitted, and dead-letter what cannot be decoded or applied (processing goes
 on).
 
-Messages come in batches that follow the load (``streams/batching.py``): a busy agent pays
+Messages come in batches that follow the load (``batching.py``): a busy agent pays
 its per-batch costs once for many messages, and a subclass that keeps state writes each key
 once per batch in :meth:`EventAgent.flush` instead of once per event. A batch's offsets are
 acknowledged only after :meth:`EventAgent.handle_batch` returns, i.e. after the table writes
@@ -14,37 +14,23 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import faust
 import structlog
 
-from streams.batched_table import BatchedTable
-from streams.batching import Linger, LoadFollowingBatches
-from streams.outbox import Outbox
+from streams.case.errors import UnprocessableError
+from streams.runtime.batched_table import BatchedTable
+from streams.runtime.batching import Linger, LoadFollowingBatches
+from streams.runtime.outbox import Outbox
 from topology.codec import CodecError
-from topology.dead_letters import error_headers
+from topology.dead_letters import dead_letter_headers, dead_letter_reason
 from topology.events import Event
+from topology.records import ConsumedRecord
 
 log = structlog.get_logger("streams")
-
-
-class UnprocessableError(LookupError):
-    """A well-formed event that the agent cannot apply (e.g. a result for an unknown case)."""
-
-
-@dataclass(frozen=True)
-class Received:
-    """One Kafka message as the agent sees it."""
-
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes | None
-    ce_type: bytes | None = None
-    """The CloudEvents type header, when the producer set one."""
+CE_TYPE = "ce_type"
+"""The CloudEvents type header (binary mode), which names the event's Avro record."""
 
 
 class EventAgent:
@@ -74,15 +60,15 @@ class EventAgent:
         await batches.run(self._handle_events)
 
     async def _handle_events(self, events: Sequence[Any]) -> None:
-        batch = [Received(e.message.topic, e.message.partition, e.message.offset,
-                          e.message.key, e.message.value, _ce_type(e.message.headers))
+        batch = [ConsumedRecord(e.message.topic, e.message.partition, e.message.offset,
+                                e.message.key, e.message.value, _headers(e.message.headers))
                  for e in events]  # fmt: skip
         await self.handle_batch(batch)
 
-    async def handle_batch(self, batch: Sequence[Received]) -> None:
+    async def handle_batch(self, batch: Sequence[ConsumedRecord]) -> None:
         """Process a batch; anything undecodable or unprocessable goes to its topic's DLQ."""
         emitted: list[Event] = []
-        dead: list[tuple[Received, Exception]] = []
+        dead: list[tuple[ConsumedRecord, Exception]] = []
         try:
             for m in batch:
                 if self._passes_over(m):
@@ -102,8 +88,8 @@ class EventAgent:
             await table.send_changelog()
         for m, why in dead:
             log.warning("dead_lettered", topic=m.topic, partition=m.partition, offset=m.offset,
-                        error=type(why).__name__, reason=str(why))  # fmt: skip
-            headers = error_headers(m.topic, m.partition, m.offset, why)
+                        error=type(why).__name__, reason=dead_letter_reason(why))  # fmt: skip
+            headers = dead_letter_headers(m.headers, (m.topic, m.partition, m.offset), why)
             await self.outbox.dead_letter(m.topic, m.key, m.value, headers)
         await self.outbox.publish(emitted)
         async with self._progress:
@@ -117,8 +103,11 @@ class EventAgent:
                 self._progress.wait_for(lambda: self.handled >= count), timeout=within_s
             )
 
-    def _passes_over(self, m: Received) -> bool:
-        return self.accepts is not None and m.ce_type is not None and m.ce_type not in self.accepts
+    def _passes_over(self, m: ConsumedRecord) -> bool:
+        if self.accepts is None:
+            return False
+        ce_type = m.header_bytes(CE_TYPE)
+        return ce_type is not None and ce_type not in self.accepts
 
     def transition(self, event: Event) -> list[Event]:
         raise NotImplementedError
@@ -134,9 +123,6 @@ class EventAgent:
             table.discard()
 
 
-def _ce_type(headers: Any) -> bytes | None:
-    pairs = headers.items() if isinstance(headers, dict) else headers or ()
-    for name, value in pairs:
-        if name == "ce_type":
-            return bytes(value)
-    return None
+def _headers(headers: Any) -> tuple[tuple[str, bytes], ...]:
+    """Faust hands headers as a list of pairs or, from some paths, a dict."""
+    return tuple(headers.items() if isinstance(headers, dict) else headers or ())

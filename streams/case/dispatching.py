@@ -3,9 +3,9 @@ each carrying only the fields its item needs plus its prerequisites' outputs."""
 
 from __future__ import annotations
 
-from streams.case_state import CaseState, RunStatus
-from streams.policy import Step
-from topology.events import ItemTaskCancelled, ItemTaskDispatched, MaterialRef, derive_event_id
+from streams.case.policy import Step
+from streams.case.state import CaseState, RunStatus
+from topology.events import ItemTaskCancelled, ItemTaskDispatched, derive_event_id
 
 
 def ready_items(state: CaseState) -> list[str]:
@@ -58,11 +58,7 @@ def task_event(state: CaseState, code: str, step: Step) -> ItemTaskDispatched:
         department=item.department,
         attempt=run.attempt,
         fields=fields,
-        materials=tuple(
-            MaterialRef.model_validate(state.materials[m])
-            for m in item.materials
-            if m in state.materials
-        ),
+        materials=tuple(state.materials[m] for m in item.materials if m in state.materials),
         prerequisite_outputs=outputs,
         deadline=step.policy.calendar.add_workdays(sent, item.time_limit_days),
     )

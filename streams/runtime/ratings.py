@@ -7,7 +7,7 @@ from typing import Any
 
 import faust
 
-from streams.app import TABLE_TYPES
+from streams.runtime.app import TABLE_TYPES
 from topology.codec import Codec, CodecError
 from topology.events import EvaluationSubmitted
 from topology.topics import Topics

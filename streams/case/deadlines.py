@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from streams.case_state import CasePhase, CaseState, RunStatus
-from streams.commitments import commitment_event
-from streams.completion import reject
-from streams.policy import Step
+from streams.case.commitments import commitment_event
+from streams.case.completion import reject
+from streams.case.policy import Step
+from streams.case.state import CasePhase, CaseState, RunStatus
 from topology.events import (
     CommitmentOverdue,
     DeadlineLevel,
@@ -26,13 +26,15 @@ def _levels(marks: DeadlineMarks) -> tuple[tuple[DeadlineLevel, datetime], ...]:
     )
 
 
-def _marks(state: CaseState, step: Step) -> list[tuple[str | None, DeadlineMarks, list[str]]]:
+def _marks(
+    state: CaseState, step: Step
+) -> list[tuple[str | None, DeadlineMarks, list[DeadlineLevel]]]:
     """(item or None for the bundle, its marks, the levels already fired) of open clocks."""
     if state.phase.terminal or state.accepted_at is None:
         return []
     paused = timedelta(seconds=state.paused_seconds)
     calendar = step.policy.calendar
-    found: list[tuple[str | None, DeadlineMarks, list[str]]] = [
+    found: list[tuple[str | None, DeadlineMarks, list[DeadlineLevel]]] = [
         (
             None,
             calendar.marks(state.accepted_at, state.time_limit_days, paused),
@@ -46,13 +48,17 @@ def _marks(state: CaseState, step: Step) -> list[tuple[str | None, DeadlineMarks
     return found
 
 
-def check_deadlines(state: CaseState, step: Step) -> None:
+def check_deadlines(state: CaseState, step: Step) -> bool:
+    """Fire every level now reached; True when one was."""
     now = state.paused_since or step.now  # the clock stands while the applicant is asked
+    fired_any = False
     for item, marks, fired in _marks(state, step):
         for level, at in _levels(marks):
-            if now >= at and level.value not in fired:
-                fired.append(level.value)
+            if now >= at and level not in fired:
+                fired.append(level)
                 _emit_deadline(state, step, item, level, marks.due_at)
+                fired_any = True
+    return fired_any
 
 
 def _emit_deadline(
@@ -68,13 +74,15 @@ def _emit_deadline(
     ))  # fmt: skip
 
 
-def check_commitments(state: CaseState, step: Step) -> None:
-    """A promise not kept by its date: CommitmentOverdue, and what depended on it is revoked."""
+def check_commitments(state: CaseState, step: Step) -> bool:
+    """A promise not kept by its date: CommitmentOverdue, and what depended on it is revoked.
+    True when a promise fell due."""
     today = step.policy.calendar.today(step.now)
+    broken = False
     for code, promise in state.commitments.items():
         if promise.fulfilled or promise.overdue or today <= promise.due_date:
             continue
-        promise.overdue = True
+        promise.overdue = broken = True
         state.note(step.now, "commitment_overdue", detail=code)
         step.emit(commitment_event(CommitmentOverdue, state, code, step))
         if state.phase in (CasePhase.ACTIVE, CasePhase.AWAITING_APPLICANT):
@@ -82,6 +90,7 @@ def check_commitments(state: CaseState, step: Step) -> None:
             if dependent in state.runs:
                 state.runs[dependent].status = RunStatus.REJECTED
             reject(state, dependent or code, f"承诺材料逾期未补: {code}", step)
+    return broken
 
 
 def next_wakeup(state: CaseState, step: Step) -> datetime | None:
@@ -90,7 +99,7 @@ def next_wakeup(state: CaseState, step: Step) -> datetime | None:
         at
         for _, marks, fired in _marks(state, step)
         for level, at in _levels(marks)
-        if level.value not in fired
+        if level not in fired
     ]
     if state.window_until is not None:
         candidates.append(state.window_until)

@@ -8,6 +8,23 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from topology.events import DeadlineLevel, MaterialRef, Problem, Rating, SupplementProblem
+
+RECENT_INPUTS = 64
+"""How many input event ids a case (or a certificate ledger) remembers to spot a redelivery.
+Kafka redelivers what came after the last committed offset, a batch or two per partition,
+so the same id comes back within a few inputs of the case, never dozens later."""
+
+
+def remember_input(seen: list[str], event_id: str) -> bool:
+    """Record an input event id in ``seen`` (kept to the last ``RECENT_INPUTS``); False when
+    it was there already: a redelivery."""
+    if event_id in seen:
+        return False
+    seen.append(event_id)
+    del seen[:-RECENT_INPUTS]
+    return True
+
 
 class CasePhase(StrEnum):
     ACTIVE = "active"
@@ -69,14 +86,14 @@ class ItemRun(_Model):
     reason: str | None = None
     dispatched_at: datetime | None = None
     finished_at: datetime | None = None
-    deadline_levels: list[str] = Field(default_factory=list)
+    deadline_levels: list[DeadlineLevel] = Field(default_factory=list)
 
 
 class PendingSupplement(_Model):
     item_code: str
     department: str
     code: str
-    problem: str
+    problem: SupplementProblem
     message: str
 
 
@@ -116,7 +133,7 @@ class CaseState(_Model):
     plan: dict[str, PlannedItem] = Field(default_factory=dict)
     runs: dict[str, ItemRun] = Field(default_factory=dict)
     form: dict[str, str] = Field(default_factory=dict)
-    materials: dict[str, dict[str, str | int]] = Field(default_factory=dict)
+    materials: dict[str, MaterialRef] = Field(default_factory=dict)
     pending: list[PendingSupplement] = Field(default_factory=list)
     window_until: datetime | None = None
     supplement_round: int = 0
@@ -124,11 +141,11 @@ class CaseState(_Model):
     paused_since: datetime | None = None
     paused_seconds: float = 0.0
     commitments: dict[str, CommitmentState] = Field(default_factory=dict)
-    bundle_levels: list[str] = Field(default_factory=list)
-    refusal: list[dict[str, str]] = Field(default_factory=list)
+    bundle_levels: list[DeadlineLevel] = Field(default_factory=list)
+    refusal: list[Problem] = Field(default_factory=list)
     outcome_reason: str | None = None
     outcome_item: str | None = None
-    rating: str | None = None
+    rating: Rating | None = None
     rating_comment_given: bool = False
     seen: list[str] = Field(default_factory=list)
     timeline: list[TimelineEntry] = Field(default_factory=list)
@@ -139,10 +156,6 @@ class CaseState(_Model):
             TimelineEntry(at=at, event=event, item=item, department=department, detail=detail)
         )
 
-    def remember(self, event_id: str, keep: int = 64) -> bool:
+    def remember(self, event_id: str) -> bool:
         """Record an input event id; False when it was seen already (a redelivery)."""
-        if event_id in self.seen:
-            return False
-        self.seen.append(event_id)
-        del self.seen[:-keep]
-        return True
+        return remember_input(self.seen, event_id)

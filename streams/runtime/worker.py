@@ -9,14 +9,14 @@ from typing import Any
 
 import faust
 
-from streams.app import StreamsConfig, create_app
-from streams.case_processor import CaseProcessor
+from streams.case.policy import Clock, Policy, wall_clock
 from streams.issuance.issuer import certificate_outputs
 from streams.issuance.service import IssuanceService
 from streams.issuance.signing import IssuerKey
-from streams.policy import Policy
-from streams.ratings import RatingsAggregator
-from streams.views import register_views
+from streams.runtime.app import StreamsConfig, create_app
+from streams.runtime.case_processor import CaseProcessor
+from streams.runtime.ratings import RatingsAggregator
+from streams.runtime.views import register_views
 from topology.catalog import load_catalog
 from topology.codec import default_codec
 from topology.settings import Settings
@@ -38,13 +38,15 @@ class StreamsWorker:
     ratings: RatingsAggregator
 
 
-def build_streams(config: StreamsConfig, policy: Policy | None = None) -> StreamsWorker:
+def build_streams(
+    config: StreamsConfig, policy: Policy | None = None, clock: Clock = wall_clock
+) -> StreamsWorker:
     settings = config.settings
     app = create_app(config)
     departments = [d.code for d in load_catalog(settings.region).departments]
     codec = default_codec()
     cases = CaseProcessor(app, config.topics, departments, codec, policy or policy_from(settings),
-                          tick_interval_s=config.tick_interval_s)  # fmt: skip
+                          tick_interval_s=config.tick_interval_s, clock=clock)  # fmt: skip
     cases.batch_linger_max_s = settings.streams_batch_ms / 1000
     ratings = RatingsAggregator(app, config.topics, codec)
     register_views(app, cases.table, ratings.totals)
@@ -55,12 +57,15 @@ def issuer_key(settings: Settings) -> IssuerKey:
     return IssuerKey.load_or_create(settings.state_dir / "keys")
 
 
-def build_issuance(settings: Settings) -> tuple[faust.App, IssuanceService]:
+def build_issuance(
+    settings: Settings, clock: Clock = wall_clock
+) -> tuple[faust.App, IssuanceService]:
     topics = Topics(settings.topic_prefix)
     config = StreamsConfig(settings, app_id=topics.app_id("certificates"), web_enabled=False)
     app = create_app(config)
     certificate_outputs()  # every region's catalogue, read now: not on the first completion
-    service = IssuanceService(app, config.topics, default_codec(), issuer_key(settings))
+    service = IssuanceService(app, config.topics, default_codec(), issuer_key(settings),
+                              clock=clock)  # fmt: skip
     service.batch_linger_max_s = settings.streams_batch_ms / 1000
     return app, service
 

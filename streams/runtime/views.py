@@ -8,7 +8,7 @@ from typing import Any
 import faust
 from faust.web import Request, Response, View
 
-from streams.case_state import CaseState
+from streams.case.state import CaseState
 
 
 def case_view(state: CaseState) -> dict[str, Any]:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from streams.intake import CatalogLoader
+from streams.case.intake import CatalogLoader
 from topology.catalog import load_catalog
+from topology.events import Event
 from topology.workdays import WorkCalendar
+
+Clock = Callable[[], datetime]
+"""Where the runtime takes the time of each transition from; tests pass their own."""
+
+
+def wall_clock() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -23,11 +32,12 @@ class Policy:
 
 @dataclass
 class Step:
-    """One transition's context and what it emits; the machine appends, the processor sends."""
+    """One transition's context and the events it emits; the machine appends, the runtime
+    publishes every one of them."""
 
     now: datetime
     policy: Policy
-    outbox: list[object] = field(default_factory=list)
+    outbox: list[Event] = field(default_factory=list)
 
-    def emit(self, event: object) -> None:
+    def emit(self, event: Event) -> None:
         self.outbox.append(event)

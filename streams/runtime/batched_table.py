@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar
 import faust
 from pydantic import BaseModel
 
-from streams.app import TABLE_TYPES
+from streams.runtime.app import TABLE_TYPES
 
 S = TypeVar("S", bound=BaseModel)
 

@@ -4,38 +4,33 @@ every department's results and the case's own timer ticks (all co-partitioned by
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import faust
-import structlog
 
-from streams.batched_table import BatchedTable
-from streams.case_state import CaseState
-from streams.deadlines import next_wakeup
-from streams.event_agent import EventAgent, UnprocessableError
-from streams.machine import apply, tick
-from streams.outbox import Outbox
-from streams.policy import Policy, Step
+from streams.case import machine
+from streams.case.deadlines import next_wakeup
+from streams.case.policy import Clock, Policy, Step, wall_clock
+from streams.case.state import CaseState
+from streams.runtime.batched_table import BatchedTable
+from streams.runtime.event_agent import EventAgent
+from streams.runtime.outbox import Outbox
 from topology.codec import Codec
 from topology.events import CaseTimerFired, Event, derive_event_id
 from topology.topics import Topics
 
-log = structlog.get_logger("streams.cases")
-
-
-class UnknownCaseError(UnprocessableError):
-    """A result or answer for a case this bus never accepted."""
-
 
 class CaseProcessor(EventAgent):
-    """Wires the pure case machine to Kafka: decode, transition, store, publish, dead-letter."""
+    """Wires the pure case machine to Kafka: decode, transition, store, publish, dead-letter.
+    Time comes from ``clock`` (tests move it instead of waiting)."""
 
     def __init__(
         self, app: faust.App, topics: Topics, departments: Iterable[str], codec: Codec,
-        policy: Policy, *, tick_interval_s: float = 0.5,
+        policy: Policy, *, tick_interval_s: float = 0.5, clock: Clock = wall_clock,
     ) -> None:  # fmt: skip
         self.app, self.topics, self.codec, self.policy = app, topics, codec, policy
+        self.clock = clock
         self.outbox = Outbox(app, topics, codec, source=f"/{topics.prefix}/streams/cases")
         self.states = BatchedTable(app, "cases", CaseState, exclude_defaults=True,
                                    help="Case state by case id (JSON of CaseState).",
@@ -56,7 +51,7 @@ class CaseProcessor(EventAgent):
 
     def flush(self) -> None:
         """Each case changed in the batch: one table write, one look at its next wake-up."""
-        step = Step(datetime.now(UTC), self.policy)
+        step = Step(self.clock(), self.policy)
         for case_id, state in self.states.flush().items():
             self.schedule(case_id, state, step)
 
@@ -69,26 +64,18 @@ class CaseProcessor(EventAgent):
 
     def transition(self, event: Event) -> list[Event]:
         """Apply one decoded event to its case, buffered until :meth:`flush`; returns what to
-        publish. A timer tick that changes nothing writes nothing."""
-        step = Step(datetime.now(UTC), self.policy)
-        state = self.load(event.case_id)
-        if isinstance(event, CaseTimerFired):
-            if state is None:
-                return []
-            before = state.model_dump_json(exclude_defaults=True)
-            state = tick(state, step)
-            if state.model_dump_json(exclude_defaults=True) == before:
-                self.schedule(state.case_id, state, step)  # the timer took it off the index
-                return [e for e in step.outbox if isinstance(e, Event)]
-        else:
-            state = apply(state, event, step)
-            if state is None:
-                raise UnknownCaseError(f"no case {event.case_id} for {type(event).__name__}")
-        self.states.put(state.case_id, state)
-        return [e for e in step.outbox if isinstance(e, Event)]
+        publish. An input that changes nothing (a timer tick with nothing due, a duplicate)
+        writes nothing."""
+        step = Step(self.clock(), self.policy)
+        done = machine.transition(self.load(event.case_id), event, step)
+        if done.changed and done.state is not None:
+            self.states.put(done.state.case_id, done.state)
+        elif done.state is not None:
+            self.schedule(done.state.case_id, done.state, step)  # a tick took it off the index
+        return step.outbox
 
     async def _fire_due_timers(self) -> None:
-        now = datetime.now(UTC)
+        now = self.clock()
         if self._index_stale:
             self.rebuild_wakeups(now)
         due = [case_id for case_id, at in self.wakeups.items() if at <= now]

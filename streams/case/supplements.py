@@ -3,29 +3,29 @@ answer re-dispatches only the affected items, and the deadline clock pauses in b
 
 from __future__ import annotations
 
-from streams.case_state import CasePhase, CaseState, RunStatus
-from streams.commitments import commitment_event
-from streams.completion import maybe_complete
-from streams.dispatching import dispatch_ready
-from streams.policy import Step
+from streams.case.commitments import commitment_event
+from streams.case.completion import maybe_complete
+from streams.case.dispatching import dispatch_ready
+from streams.case.policy import Step
+from streams.case.state import CasePhase, CaseState, RunStatus
 from topology.events import (
     CommitmentFulfilled,
     RequestedSupplement,
-    SupplementProblem,
     SupplementProvided,
     SupplementRequested,
     derive_event_id,
 )
 
 
-def flush_window(state: CaseState, step: Step) -> None:
-    """When the merge window closes, send the consolidated request and pause the clock."""
+def flush_window(state: CaseState, step: Step) -> bool:
+    """When the merge window closes, send the consolidated request and pause the clock; True
+    when it did."""
     if state.window_until is None or step.now < state.window_until or state.phase.terminal:
-        return
+        return False
     if any(run.status.in_flight for run in state.runs.values()) and step.now < (
         state.window_until + step.policy.supplement_window * 4
     ):
-        return  # other departments are still working: give them a little longer to ask too
+        return False  # other departments are still working: give them longer to ask too
     state.supplement_round += 1
     state.last_request, state.pending, state.window_until = state.pending, [], None
     state.phase = CasePhase.AWAITING_APPLICANT
@@ -36,6 +36,7 @@ def flush_window(state: CaseState, step: Step) -> None:
         detail=f"round {state.supplement_round}: {len(state.last_request)} need(s)",
     )
     step.emit(request_event(state, step))
+    return True
 
 
 def request_event(state: CaseState, step: Step) -> SupplementRequested:
@@ -46,7 +47,7 @@ def request_event(state: CaseState, step: Step) -> SupplementRequested:
         occurred_at=sent,
         supplements=tuple(
             RequestedSupplement(item_code=p.item_code, department=p.department, code=p.code,
-                                problem=SupplementProblem(p.problem), message=p.message)
+                                problem=p.problem, message=p.message)
             for p in state.last_request
         ),
         due_date=step.policy.calendar.today(sent + step.policy.supplement_due),
@@ -56,7 +57,7 @@ def request_event(state: CaseState, step: Step) -> SupplementRequested:
 def on_provided(state: CaseState, answer: SupplementProvided, step: Step) -> None:
     state.form.update(answer.form_updates)
     for material in answer.materials:
-        state.materials[material.material_code] = material.model_dump()
+        state.materials[material.material_code] = material
         _fulfil(state, material.material_code, step, answer)
     if state.phase != CasePhase.AWAITING_APPLICANT:
         state.note(

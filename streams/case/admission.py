@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import hashlib
 
-from streams.case_state import CasePhase, CaseState, CommitmentState, ItemRun, PlannedItem
-from streams.commitments import commitment_event
-from streams.dispatching import dispatch_ready
-from streams.intake import Accepted, check_application
-from streams.policy import Step
+from streams.case.commitments import commitment_event
+from streams.case.dispatching import dispatch_ready
+from streams.case.intake import Accepted, check_application
+from streams.case.policy import Step
+from streams.case.state import CasePhase, CaseState, CommitmentState, ItemRun, PlannedItem
 from topology.catalog import Item
 from topology.events import (
     ApplicationAccepted,
@@ -55,7 +55,7 @@ def refused_event(state: CaseState, step: Step) -> ApplicationRefused:
         case_id=state.case_id,
         occurred_at=state.finished_at or step.now,
         bundle_code=state.bundle_code,
-        problems=tuple(Problem.model_validate(p) for p in state.refusal),
+        problems=tuple(state.refusal),
     )
 
 
@@ -73,7 +73,7 @@ def _refuse(app: ApplicationSubmitted, problems: list[Problem], step: Step) -> C
     state = _base(app, step)
     state.phase = CasePhase.REFUSED
     state.finished_at = step.now
-    state.refusal = [p.model_dump() for p in problems]
+    state.refusal = list(problems)
     state.note(step.now, "refused", detail=f"{len(problems)} problem(s)")
     step.emit(refused_event(state, step))
     return state
@@ -96,7 +96,7 @@ def _pin(app: ApplicationSubmitted, checked: Accepted, step: Step) -> CaseState:
     }  # fmt: skip
     state.runs = {code: ItemRun() for code in state.plan}
     state.form = dict(app.form)
-    state.materials = {m.material_code: m.model_dump() for m in app.materials}
+    state.materials = {m.material_code: m for m in app.materials}
     state.commitments = {
         c.material_code: CommitmentState(
             due_date=c.due_date,
@@ -114,8 +114,9 @@ _PLANNED: dict[tuple[str, str, str, tuple[str, ...]], PlannedItem] = {}
 def _planned(
     fingerprint: str, bundle_code: str, item: Item, prerequisites: tuple[str, ...]
 ) -> PlannedItem:
-    """The pinned item, built once per catalogue, bundle, item and chosen prerequisites (it
-    was 6 % of the case agent's CPU, built anew for every case)."""
+    """The pinned item, built once per catalogue, bundle, item and chosen prerequisites and
+    shared by the cases that pin it (frozen): building it for every case showed in the case
+    agent's profile (streams/PERFORMANCE.md)."""
     key = (fingerprint, bundle_code, item.code, prerequisites)
     planned = _PLANNED.get(key)
     if planned is None:

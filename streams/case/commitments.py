@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from streams.case_state import CaseState
-from streams.policy import Step
+from streams.case.policy import Step
+from streams.case.state import CaseState
 from topology.events import (
     CommitmentAccepted,
     CommitmentFulfilled,

@@ -7,8 +7,9 @@ from typing import Any
 
 import faust
 
-from streams.rewind import RewindingTransport
-from topology.settings import PRODUCER_BATCH_BYTES, Settings
+from streams.runtime.faust_version import check_faust_version
+from streams.runtime.rewind import RewindingTransport
+from topology.settings import Settings, producer_options
 from topology.topics import Topics
 
 
@@ -39,8 +40,11 @@ serialises a table's changelog as json and cannot read it back when it recovers 
 
 
 def create_app(config: StreamsConfig) -> faust.App:
-    """A Faust app on the configured brokers; at-least-once, commits after producer flush."""
+    """A Faust app on the configured brokers; at-least-once, commits after producer flush.
+    Refuses a faust-streaming release other than the one the runtime was built against."""
+    check_faust_version()
     settings = config.settings
+    producer = producer_options(settings.producer_linger_ms)
     datadir = (settings.state_dir / "streams" / config.resolved_app_id).resolve()
     datadir.mkdir(parents=True, exist_ok=True)
     return _App(
@@ -53,12 +57,11 @@ def create_app(config: StreamsConfig) -> faust.App:
         topic_allow_declare=True,
         table_standby_replicas=0,
         processing_guarantee="at_least_once",
-        producer_acks=-1,
+        producer_acks=-1 if producer["acks"] == "all" else int(producer["acks"]),
         # A batch's sends are queued before the producer's sender runs, so they share requests
-        # without a linger; 5 ms of linger cost ~6 ms per hop when quiet and, measured,
-        # throughput when busy (streams/PERFORMANCE.md).
-        producer_linger=settings.producer_linger_ms / 1000,
-        producer_max_batch_size=PRODUCER_BATCH_BYTES,
+        # without a linger (streams/PERFORMANCE.md: what a linger costs).
+        producer_linger=producer["linger_ms"] / 1000,
+        producer_max_batch_size=producer["max_batch_size"],
         consumer_auto_offset_reset="earliest",
         key_serializer="raw",
         value_serializer="raw",

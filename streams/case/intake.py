@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from streams.form_checks import expected, value_problem
+from streams.case.form_checks import expected, value_problem
 from topology.catalog import Bundle, Catalog, CatalogError, Item, load_catalog
 from topology.events import ApplicantKind, ApplicationSubmitted, Problem
 from topology.identifiers import citizen_id_problem, uscc_problem

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from streams.case_state import CasePhase, CaseState, RunStatus
-from streams.dispatching import cancel_open
-from streams.policy import Step
+from streams.case.dispatching import cancel_open
+from streams.case.policy import Step
+from streams.case.state import CasePhase, CaseState, RunStatus
 from topology.events import (
     BundleCompleted,
     BundleRejected,
