@@ -47,9 +47,6 @@ DEPARTMENT_KEYWORDS = (
 REPAIRS = {
     # 晋城 员工录用: the conversion shifted 医疗保障部门 one row up, onto the file transfer.
     ("jincheng_chengqu", "档案的接收和转递(流动人员)"): ("档案的接收和转递(流动人员)", "人力资源"),
-    # 晋城 残疾人服务: the line break swallowed the 、 between 挂失 and 补办 (cf. seed 002).
-    ("jincheng_chengqu", "残疾人证新办、换领、迁移、挂失补办、注销、残疾类别/等级变更"): (
-        "残疾人证新办、换领、迁移、挂失、补办、注销、残疾类别/等级变更", "★残联"),
 }
 
 
@@ -286,6 +283,16 @@ def test_xuyi_lists_are_all_present_and_names_only_beyond_the_national_base() ->
 def test_every_region_keeps_the_national_base(region: str) -> None:
     codes = {bundle.code for bundle in load_catalog(region).bundles}
     assert {bundle.code for bundle in load_catalog("national").bundles} <= codes
+
+
+def test_jincheng_keeps_the_seeds_wording_of_the_disability_certificate_item() -> None:
+    # 城政发〔2024〕8号 reads 「挂失 补办」 (a space, no 、): the name is verbatim, unlike 002's.
+    text = squash(seed("003"))
+    assert "挂失补办" in text
+    assert "挂失、补办" not in text
+    item = load_catalog("jincheng_chengqu").bundle("残疾人服务").items[0]
+    assert "挂失补办" in item.name
+    assert squash(item.name) in text
 
 
 def layer_data(region: str) -> Iterator[dict[str, object]]:
