@@ -309,3 +309,14 @@ def test_guangdong_patched_bundles_name_the_provincial_source() -> None:
     assert {code: guangdong.bundle(code).source for code in patched} == dict.fromkeys(
         patched, source
     )
+
+
+def test_no_required_together_the_seed_does_not_mark_parallel(listing: Listing) -> None:
+    """并行办理 comes from the seed's own marking; an unmarked bundle has no such group."""
+    catalog = load_catalog(listing.region)
+    for name in listing.bundles:
+        bundle = catalog.bundle(name)
+        marked = {squash(row.item) for row in listing.rows if row.bundle == name and row.together}
+        for group in bundle.required_together:
+            names = {squash(bundle.item(code).name) for code in group}
+            assert names & marked, f"{bundle.code}: {group} is not marked 并行办理 in the seed"
