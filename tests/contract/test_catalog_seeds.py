@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from topology.catalog import DATA_DIR, load_catalog, normalise_name
+from topology.catalog import DATA_DIR, Bundle, load_catalog, normalise_name
 
 pytestmark = pytest.mark.contract
 
@@ -320,3 +320,17 @@ def test_no_required_together_the_seed_does_not_mark_parallel(listing: Listing) 
         for group in bundle.required_together:
             names = {squash(bundle.item(code).name) for code in group}
             assert names & marked, f"{bundle.code}: {group} is not marked 并行办理 in the seed"
+
+
+def named(bundle: Bundle, seed_name: str) -> str:
+    return next(item.code for item in bundle.items if squash(item.name) == squash(seed_name))
+
+
+@pytest.mark.parametrize("region", ["daxinganling", "jincheng_chengqu"])
+def test_credit_repairs_do_not_wait_on_the_repair_guidance(region: str) -> None:
+    rows = [r for r in LISTINGS[region]().rows if normalise_name(r.bundle) == "信用修复"]
+    assert rows[0].item.startswith("统筹在“信用中国”网站")  # a one-off task of the lead
+    bundle = load_catalog(region).bundle("信用修复")
+    guidance = bundle.item(named(bundle, rows[0].item))
+    assert guidance.optional
+    assert not any(guidance.code in item.prerequisite_codes for item in bundle.items)
