@@ -326,6 +326,18 @@ def named(bundle: Bundle, seed_name: str) -> str:
     return next(item.code for item in bundle.items if squash(item.name) == squash(seed_name))
 
 
+def test_daxinganling_external_works_approval_follows_the_connection_applications() -> None:
+    rows = [r for r in LISTINGS["daxinganling"]().rows
+            if normalise_name(r.bundle) == "水电气网联合报装"]
+    assert rows[0].item == "水电气网接入外线工程联合审批"
+    bundle = load_catalog("daxinganling").bundle("水电气网联合报装")
+    approval = bundle.item(named(bundle, rows[0].item))
+    connections = [bundle.item(named(bundle, row.item)) for row in rows[1:]]
+    assert not any(approval.code in item.prerequisite_codes for item in connections)
+    assert set(approval.prerequisite_codes) == {item.code for item in connections}
+    assert all(item.optional for item in connections)
+
+
 @pytest.mark.parametrize("region", ["daxinganling", "jincheng_chengqu"])
 def test_credit_repairs_do_not_wait_on_the_repair_guidance(region: str) -> None:
     rows = [r for r in LISTINGS[region]().rows if normalise_name(r.bundle) == "信用修复"]
