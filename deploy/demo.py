@@ -53,7 +53,7 @@ async def running_bus(
 ) -> AsyncIterator[Supervisor]:
     """Topics applied, streams and certificate workers started, adapters serving; then stop."""
     await plan_and_apply(settings.kafka_bootstrap, settings, dry_run=False)
-    supervisor = Supervisor(settings, bus_components(settings, adapters=False))
+    supervisor = Supervisor(settings, bus_components(adapters=False))
     stop = asyncio.Event()
     fast, slow = asyncio.Event(), asyncio.Event()
     late = SimulatorSettings(latency_ms=13_000, latency_sigma=0.0)

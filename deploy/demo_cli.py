@@ -49,7 +49,7 @@ def up() -> None:
     with LocalBroker(settings) as bootstrap:
         settings = settings.model_copy(update={"kafka_bootstrap": bootstrap})
         asyncio.run(plan_and_apply(bootstrap, settings, dry_run=False))
-        with Supervisor(settings, bus_components(settings)) as supervisor:
+        with Supervisor(settings, bus_components()) as supervisor:
             asyncio.run(supervisor.wait_ready())
             _out.print(f"bus up on {bootstrap}, prefix {settings.topic_prefix}; Ctrl-C stops it")
             _wait_for_signal(supervisor)

@@ -10,10 +10,11 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from deploy.broker.probe import free_port
 from deploy.readiness import READY_FILE_ENV
 from topology.settings import Settings
 
@@ -36,15 +37,27 @@ class Component:
     argv: tuple[str, ...]
 
 
-def bus_components(settings: Settings, adapters: bool = True) -> list[Component]:
-    cli = (sys.executable, "-m", "deploy")
-    found = [
-        Component("streams", (*cli, "streams", "run")),
-        Component("certificates", (*cli, "certificates", "run")),
-    ]
+Launcher = Callable[[str, tuple[str, ...]], tuple[str, ...]]
+"""How a component's CLI arguments become its command line (the bench wraps it in a profiler)."""
+
+
+def as_module(_name: str, args: tuple[str, ...]) -> tuple[str, ...]:
+    return (sys.executable, "-m", "deploy", *args)
+
+
+def bus_components(
+    *, adapters: bool = True, streams_workers: int = 1, launch: Launcher = as_module
+) -> list[Component]:
+    """The process kinds of the bus and how each starts: one list for the demo, ``up``, the
+    bench and the tests. Extra streams workers share the case partitions, each with a web
+    port of its own."""
+    kinds: list[tuple[str, tuple[str, ...]]] = [("streams", ("streams", "run"))]
+    kinds += [(f"streams-{n}", ("streams", "run", "--web-port", str(free_port())))
+              for n in range(2, streams_workers + 1)]  # fmt: skip
+    kinds.append(("certificates", ("certificates", "run")))
     if adapters:
-        found.append(Component("adapters", (*cli, "adapter", "run", "--all")))
-    return found
+        kinds.append(("adapters", ("adapter", "run", "--all")))
+    return [Component(name, launch(name, args)) for name, args in kinds]
 
 
 def settings_env(settings: Settings) -> dict[str, str]:

@@ -25,7 +25,7 @@ from deploy.bench.stats import case_latencies, stage_latencies, sustained_rate, 
 from deploy.bench.workload import Submission, national_mix
 from deploy.broker import Broker
 from deploy.broker.probe import free_port, port_is_free
-from deploy.supervisor import Component, Supervisor
+from deploy.supervisor import Component, Supervisor, as_module, bus_components
 from deploy.topics_admin import delete_prefix
 from deploy.topics_cli import plan_and_apply
 from topology.catalog import load_catalog
@@ -48,23 +48,18 @@ class BenchOptions:
     streams_workers: int = 1
 
 
-def components(settings: Settings, options: BenchOptions) -> list[Component]:
-    def cli(name: str, *args: str) -> tuple[str, ...]:
-        if options.profile_dir is None:
-            return (sys.executable, "-m", "deploy", *args)
-        out = options.profile_dir / f"{name}.txt"
+def components(options: BenchOptions) -> list[Component]:
+    """The bus's components, each under the profiler when ``--profile`` asks for it."""
+    profile_dir = options.profile_dir
+
+    def profiled(name: str, args: tuple[str, ...]) -> tuple[str, ...]:
+        if profile_dir is None:
+            return as_module(name, args)
+        out = profile_dir / f"{name}.txt"
         return (sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(out),
                 "-m", "deploy", *args)  # fmt: skip
 
-    workers = [Component("streams", cli("streams", "streams", "run"))]
-    for n in range(2, options.streams_workers + 1):  # more workers share the partitions
-        name = f"streams-{n}"
-        workers.append(Component(name, cli(name, "streams", "run", "--web-port", str(free_port()))))
-    return [
-        *workers,
-        Component("certificates", cli("certificates", "certificates", "run")),
-        Component("adapters", cli("adapters", "adapter", "run", "--all")),
-    ]
+    return bus_components(streams_workers=options.streams_workers, launch=profiled)
 
 
 async def run_bench(settings: Settings, options: BenchOptions, console: Console) -> dict[str, Any]:
@@ -115,7 +110,7 @@ async def _run_bus(
     """Start the bus, drive the workload through it while measuring, stop it."""
     run, topics = settings.topic_prefix, Topics(settings.topic_prefix)
     latency = {"ONETHING_SIM_LATENCY_MS": str(options.dept_latency_ms)}
-    supervisor = Supervisor(settings, components(settings, options), env=latency)
+    supervisor = Supervisor(settings, components(options), env=latency)
     consumer = _meter_consumer(settings, topics, meter)
     say("starting streams, certificates and adapters")
     with supervisor:

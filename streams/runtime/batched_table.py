@@ -31,8 +31,8 @@ class BatchedTable(Generic[S]):
     :meth:`flush` stores the values in the table's store and :meth:`send_changelog` hands
     their changelog records to the producer directly, as the outbox does with events: the
     same records Faust's ``table[key] = value`` sends, without its per-write futures and its
-    background send buffer (which fed the producer a few records at a time, so one batch's
-    writes left in several produce requests).
+    background send buffer, which feeds the producer a few records at a time and so splits one
+    batch's writes over several produce requests.
     """
 
     def __init__(

@@ -2,7 +2,7 @@
 waits a little for more.
 
 Faust's ``take_events`` cuts a batch every ``within`` seconds whatever the load, so a quiet
-bus paid the whole wait on every hop (25 ms × ~6 hops of a case). Here a batch starts when
+bus would pay the whole wait on every hop of a case. Here a batch starts when
 its first message arrives, takes every message already queued, then lingers for more in
 proportion to the size of the batch before it (:class:`Linger`). Below saturation the
 linger dies out: what arrives while waiting ``w`` makes the next batch about ``rate × w``

@@ -35,8 +35,8 @@ class Outbox:
             await self.send(self.topic_of(event), event, key)
 
     async def send(self, topic: str, event: Event, key: str | None = None) -> None:
-        """Hand the event to the app's producer (not through ``Topic.send``: its futures and
-        callbacks were a tenth of the case agent's CPU, and nothing here waits on them).
+        """Hand the event to the app's producer, not through ``Topic.send``: nothing here waits
+        on its per-send futures and callbacks, which cost CPU per event (PERFORMANCE.md).
         Faust flushes this same producer before it commits offsets."""
         await self.app.producer.send(
             topic,

@@ -3,10 +3,10 @@
 Faust drops the messages a worker has fetched but not yet handed to its streams when the group
 rebalances, and counts on seeking every kept partition back to its committed offset afterwards
 to read them again. A partition with no committed offset yet (a new group, the first seconds of
-a bus) is not sought at all, so those messages were never processed by anyone: on a fresh
-broker, the second streams worker joining while the first applications arrived lost a share of
-them, every case on two of the four partitions (measured in the bench, 26 of 60 cases). The
-consumer here seeks such partitions to their earliest offset, which is what
+a bus) is not sought at all, so those messages would never be processed by anyone: a second
+streams worker joining while the first applications arrive loses every case of the partitions
+that move (streams/README.md, rule 7). The consumer here seeks such partitions to their
+earliest offset, which is what
 ``auto_offset_reset="earliest"`` means for a partition without a commit; messages processed but
 not yet committed are then processed again, which every handler tolerates (idempotent).
 """

@@ -50,7 +50,7 @@ async def bus(kafka_bootstrap, tmp_path_factory) -> AsyncIterator[Bus]:
     departments = sorted(
         {item.department for b in load_catalog().bundles for item in b.items} - {SILENT_DEPARTMENT}
     )
-    supervisor = Supervisor(settings, bus_components(settings, adapters=False))
+    supervisor = Supervisor(settings, bus_components(adapters=False))
     stop, ready = asyncio.Event(), asyncio.Event()
     adapters = asyncio.create_task(run_adapters(settings, departments, ready=ready, stop=stop))
     supervisor.start()
