@@ -6,8 +6,10 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from deploy.applicant import bus_producer
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ async def round_trip(bootstrap: str, count: int = 100, wait_s: float = 30.0) -> 
 
 
 async def _produce(bootstrap: str, topic: str, count: int) -> set[bytes]:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    producer = bus_producer(bootstrap, linger_ms=0)
     await producer.start()
     try:
         values = {f"smoke-{i}".encode() for i in range(count)}
