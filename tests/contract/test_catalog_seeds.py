@@ -322,6 +322,46 @@ def test_no_required_together_the_seed_does_not_mark_parallel(listing: Listing) 
             assert names & marked, f"{bundle.code}: {group} is not marked 并行办理 in the seed"
 
 
+# What a layer may add beyond its seed, the YAML key that holds it, and the header's word for it.
+DERIVED = {
+    "prerequisites": ("prerequisites", "set_prerequisites"),
+    "situations": ("situation_groups", "situation"),
+    "fields": ("fields",),
+    "materials": ("materials",),
+    "outputs": ("outputs",),
+    "容缺": ("tolerates_missing",),
+}
+
+
+def keys_used(node: object) -> set[str]:
+    if isinstance(node, dict):
+        return set(node) | {key for value in node.values() for key in keys_used(value)}
+    if isinstance(node, list):
+        return {key for value in node for key in keys_used(value)}
+    return set()
+
+
+def header_comment(region: str) -> str:
+    path = next(
+        p for p in sorted((DATA_DIR / "layers" / region).glob("*.yaml"))
+        if re.search(r"^layer:", p.read_text(encoding="utf-8"), re.M)
+    )
+    text = path.read_text(encoding="utf-8")
+    lines = text[: text.index("\nlayer:")].splitlines()
+    return " ".join(line.lstrip("#").strip() for line in lines if line.startswith("#"))
+
+
+@pytest.mark.parametrize("region", ["guangdong", "daxinganling", "jincheng_chengqu", "xuyi"])
+def test_each_layer_header_says_what_it_derives_beyond_its_seed(region: str) -> None:
+    used = {key for data in layer_data(region) for key in keys_used(data.get("bundles") or [])}
+    used |= {key for data in layer_data(region) for key in keys_used(data.get("patches") or [])}
+    header = header_comment(region)
+    assert "derived, not in the seed" in header.lower(), region
+    for word, keys in DERIVED.items():
+        if used & set(keys):
+            assert word in header, f"{region}: the header does not say its {word} are derived"
+
+
 def named(bundle: Bundle, seed_name: str) -> str:
     return next(item.code for item in bundle.items if squash(item.name) == squash(seed_name))
 
