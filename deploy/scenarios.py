@@ -51,7 +51,7 @@ def demo_scenarios(run: str, seed: int = 2026) -> list[Scenario]:
 def _regional(run: str, rng: random.Random) -> list[Scenario]:
     found = []
     for region, bundle in (("guangdong", "新生儿出生"), ("guangdong", "企业开办"),
-                           ("daxinganling", "企业职工退休")):  # fmt: skip
+                           ("daxinganling", "退休")):  # fmt: skip
         catalog = load_catalog(region)
         code = catalog.bundle(bundle).code
         app = _one(catalog, code, run, region, rng)
