@@ -28,6 +28,7 @@ from deploy.topics_cli import plan_and_apply
 from streams.issuance.signing import load_public_key, verify
 from topology.catalog import load_catalog
 from topology.events import (
+    ApplicationAccepted,
     BundleCompleted,
     CommitmentAccepted,
     MaterialRef,
@@ -139,6 +140,8 @@ class Driver:
             await self.portal.supplement(app.case_id, (_fresh(app.case_id, event.material_code),))
         elif isinstance(event, BundleCompleted) and scenario.rates:
             await self.portal.rate(app.case_id, Rating.VERY_SATISFIED)
+        elif isinstance(event, ApplicationAccepted) and scenario.withdraws:
+            await self.portal.withdraw(app.case_id, "申请人不再需要办理")
 
 
 def _fresh(case_id: str, code: str) -> MaterialRef:

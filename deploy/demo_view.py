@@ -37,6 +37,7 @@ class Summary:
     completed: int
     refused: int
     rejected: int
+    withdrawn: int
     supplements: int
     deadlines: int
     certificates: int
@@ -50,6 +51,7 @@ class Summary:
         for name, value in (
             ("submitted", self.submitted), ("completed", self.completed),
             ("refused (一次告知)", self.refused), ("rejected (不予办理)", self.rejected),
+            ("withdrawn on request (撤回)", self.withdrawn),
             ("consolidated supplement requests (一次反馈)", self.supplements),
             ("deadline events (办结时限)", self.deadlines),
             ("certificates issued (统一发证)", self.certificates),
@@ -84,6 +86,7 @@ def summarise(
         completed=phases.get("completed", 0),
         refused=phases.get("refused", 0),
         rejected=phases.get("rejected", 0),
+        withdrawn=phases.get("withdrawn", 0),
         supplements=len(seen.events_of(SupplementRequested)),
         deadlines=len(seen.events_of(DeadlineReached)),
         certificates=len(seen.certificate_events),

@@ -20,10 +20,12 @@ class Scenario:
 
     title: str
     application: ApplicationSubmitted
-    expect: str  # completed | refused | rejected
+    expect: str  # completed | refused | rejected | withdrawn
     answers_supplements: bool = False
     delivers_promised: bool = False
     rates: bool = False
+    withdraws: bool = False
+    """The applicant asks to withdraw as soon as the case is accepted."""
     tags: tuple[str, ...] = field(default=())
 
 
@@ -83,4 +85,7 @@ def _paths(national: Catalog, run: str, rng: random.Random) -> list[Scenario]:
         Scenario(f"overdue: {SLOW_DEPARTMENT} answers late (办结时限)",
                  make("military_retirement", "overdue", None),
                  "completed", tags=("overdue",)),
+        Scenario(f"withdrawn on request while {SLOW_DEPARTMENT} works (撤回)",
+                 make("military_retirement", "withdrawn", None),
+                 "withdrawn", withdraws=True, tags=("withdrawn",)),
     ]  # fmt: skip
