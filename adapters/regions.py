@@ -9,7 +9,7 @@ from typing import Any
 
 from adapters.sdk.log import log
 from adapters.sdk.router import Binding, DepartmentRouter
-from topology.catalog import REGIONS, Catalog, load_catalog
+from topology.catalog import Catalog, all_catalogs
 
 
 def bind_all_regions(router: DepartmentRouter[Any], served: Catalog) -> Binding:
@@ -18,10 +18,10 @@ def bind_all_regions(router: DepartmentRouter[Any], served: Catalog) -> Binding:
     routes, items = dict(binding.routes), dict(binding.items)
     generic = dataclasses.replace(router, fallback=True)
     regional: list[str] = []
-    for region in REGIONS:
-        if region == served.region:
+    for catalog in all_catalogs():
+        if catalog.region == served.region:
             continue
-        other = generic.bind(load_catalog(region))
+        other = generic.bind(catalog)
         for code, route in other.routes.items():
             if code not in routes:
                 routes[code] = route

@@ -13,7 +13,7 @@ from adapters.sdk.ledger import Ledger
 from adapters.sdk.messages import LEDGER_KEY
 from adapters.sdk.settings import AdapterSettings
 from topology.codec import Codec
-from topology.settings import PRODUCER_BATCH_BYTES
+from topology.settings import producer_options
 from topology.topics import DepartmentTopics
 
 
@@ -22,15 +22,10 @@ class MissingTopicError(RuntimeError):
 
 
 def make_producer(bootstrap: str, settings: AdapterSettings) -> AIOKafkaProducer:
-    """acks=all and idempotent: a result is durable before its task's offset is committed."""
-    return AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
-        acks="all",
-        enable_idempotence=True,
-        linger_ms=settings.linger_ms,
-        max_batch_size=PRODUCER_BATCH_BYTES,
-        client_id="onething-adapters",
-    )
+    """The bus's producer options (acks=all, idempotent: a result is durable before its
+    task's offset is committed), with the adapters' own linger."""
+    options = producer_options(settings.linger_ms, client_id="onething-adapters")
+    return AIOKafkaProducer(bootstrap_servers=bootstrap, **options)
 
 
 def make_consumer(bootstrap: str, group_id: str) -> AIOKafkaConsumer:

@@ -16,7 +16,7 @@ import structlog
 from adapters.sdk.backend import BackendError, DepartmentSystem
 from adapters.sdk.ledger import Ledger, ledger_key
 from adapters.sdk.log import log
-from adapters.sdk.messages import POLLS, Incoming, Outgoing, dead_letter
+from adapters.sdk.messages import POLLS, Outgoing, dead_letter
 from adapters.sdk.metrics import AdapterMetrics
 from adapters.sdk.outcome import ItemOutcome
 from adapters.sdk.resilience import backoff_s
@@ -28,6 +28,7 @@ from adapters.sdk.task import ItemTask
 from topology.catalog import Item
 from topology.codec import Codec, CodecError, cloudevent_headers
 from topology.events import Event, ItemStatus, ItemTaskCancelled, ItemTaskDispatched
+from topology.records import ConsumedRecord
 from topology.topics import DepartmentTopics
 
 
@@ -62,7 +63,7 @@ class TaskProcessor:
         }
         self._inflight: dict[str, asyncio.Future[None]] = {}
 
-    async def process(self, record: Incoming) -> list[Outgoing]:
+    async def process(self, record: ConsumedRecord) -> list[Outgoing]:
         """The records to produce for ``record``; never raises for a bad record."""
         self.metrics.count("received")
         with structlog.contextvars.bound_contextvars(
@@ -93,7 +94,7 @@ class TaskProcessor:
             ):
                 return await self._task(event, record)
 
-    async def _task(self, event: ItemTaskDispatched, record: Incoming) -> list[Outgoing]:
+    async def _task(self, event: ItemTaskDispatched, record: ConsumedRecord) -> list[Outgoing]:
         route = self.binding.routes.get(event.item_code)
         if event.department != self.department or route is None:
             why = (
@@ -133,7 +134,7 @@ class TaskProcessor:
         return [self._out(result.case_id, recorded, result)]
 
     async def _run(
-        self, route: Route, task: ItemTask, record: Incoming, key: str
+        self, route: Route, task: ItemTask, record: ConsumedRecord, key: str
     ) -> list[Outgoing]:
         polls = record.header_int(POLLS)
         try:
@@ -213,12 +214,12 @@ class TaskProcessor:
             )
         return ItemTask(event, item)
 
-    def _cancel(self, event: ItemTaskCancelled, record: Incoming) -> list[Outgoing]:
+    def _cancel(self, event: ItemTaskCancelled, record: ConsumedRecord) -> list[Outgoing]:
         self.metrics.count("cancelled")
         log().info("task_cancelled", case_id=event.case_id, item=event.item_code)
         return [self.ledger.cancel(event, record.value or b"")]
 
-    def _retry(self, record: Incoming, error: BackendError) -> list[Outgoing]:
+    def _retry(self, record: ConsumedRecord, error: BackendError) -> list[Outgoing]:
         again = self.retries.again(record)
         if again is None:
             return self._dead(record, error, f"retries exhausted: {error}")
@@ -226,12 +227,12 @@ class TaskProcessor:
         log().info("task_retry_scheduled", topic=again.topic, error=type(error).__name__)
         return [again]
 
-    def _failed(self, record: Incoming, error: BaseException) -> list[Outgoing]:
+    def _failed(self, record: ConsumedRecord, error: BaseException) -> list[Outgoing]:
         self.metrics.count("failed")
         return self._dead(record, error)
 
     def _dead(
-        self, record: Incoming, error: BaseException, reason: str | None = None
+        self, record: ConsumedRecord, error: BaseException, reason: str | None = None
     ) -> list[Outgoing]:
         self.metrics.count("dead_lettered")
         log().warning("task_dead_lettered", error=type(error).__name__)

@@ -6,8 +6,9 @@ import random
 import time
 from collections.abc import Callable
 
-from adapters.sdk.messages import POLLS, RETRY_LEVEL, Incoming, Outgoing, retry_record
+from adapters.sdk.messages import POLLS, RETRY_LEVEL, Outgoing, retry_record
 from adapters.sdk.settings import AdapterSettings
+from topology.records import ConsumedRecord
 from topology.topics import DepartmentTopics
 
 
@@ -25,7 +26,7 @@ class RetryPlanner:
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
         self.levels = min(len(topics.retries), len(settings.retry_delays_s))
 
-    def again(self, record: Incoming) -> Outgoing | None:
+    def again(self, record: ConsumedRecord) -> Outgoing | None:
         """The record on the next retry topic, or None when every level has been tried."""
         level = record.header_int(RETRY_LEVEL) + 1
         if level > self.levels:
@@ -39,7 +40,7 @@ class RetryPlanner:
             record.header_int(POLLS),
         )
 
-    def poll(self, record: Incoming, after_s: float) -> Outgoing | None:
+    def poll(self, record: ConsumedRecord, after_s: float) -> Outgoing | None:
         """Ask again after ``after_s`` (rounded up to a retry topic's delay, so each retry
         topic's due times stay in order)."""
         polls = record.header_int(POLLS) + 1

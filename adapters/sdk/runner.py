@@ -19,11 +19,12 @@ from aiokafka.errors import CommitFailedError
 from aiokafka.structs import ConsumerRecord, TopicPartition
 
 from adapters.sdk.log import log
-from adapters.sdk.messages import RETRY_DUE_MS, Incoming, Outgoing
+from adapters.sdk.messages import Outgoing, due_ms
 from adapters.sdk.processor import TaskProcessor
 from adapters.sdk.settings import AdapterSettings
+from topology.records import ConsumedRecord
 
-Work = Iterator[tuple[int, Incoming]]
+Work = Iterator[tuple[int, ConsumedRecord]]
 
 
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -120,19 +121,19 @@ class AdapterRunner:
 
     def _due(
         self, fetched: dict[TopicPartition, list[ConsumerRecord]]
-    ) -> tuple[list[Incoming], dict[TopicPartition, int]]:
+    ) -> tuple[list[ConsumedRecord], dict[TopicPartition, int]]:
         """The records to process now; a retry partition pauses at its first record not due
         (the other partitions, of its department or another, go on)."""
         now_ms = time.time() * 1000
-        records: list[Incoming] = []
+        records: list[ConsumedRecord] = []
         offsets: dict[TopicPartition, int] = {}
         for tp, batch in fetched.items():
             for message in batch:
-                record = _incoming(tp, message)
-                if tp.topic in self._retry_topics and record.header_int(RETRY_DUE_MS) > now_ms:
+                record = _consumed(tp, message)
+                if tp.topic in self._retry_topics and due_ms(record) > now_ms:
                     self.consumer.seek(tp, message.offset)
                     self.consumer.pause(tp)
-                    self.paused[tp] = record.header_int(RETRY_DUE_MS)
+                    self.paused[tp] = due_ms(record)
                     break
                 records.append(record)
                 offsets[tp] = message.offset + 1
@@ -146,11 +147,11 @@ class AdapterRunner:
         if due:
             self.consumer.resume(*due)
 
-    async def _process(self, records: Sequence[Incoming]) -> list[Outgoing]:
+    async def _process(self, records: Sequence[ConsumedRecord]) -> list[Outgoing]:
         """Every record's output, in record order; at most ``concurrency`` of a department's
         records in flight (as when each department had a consumer of its own)."""
         results: list[list[Outgoing]] = [[] for _ in records]
-        queues: dict[TaskProcessor, list[tuple[int, Incoming]]] = {}
+        queues: dict[TaskProcessor, list[tuple[int, ConsumedRecord]]] = {}
         for index, record in enumerate(records):
             queues.setdefault(self.routes[record.topic], []).append((index, record))
 
@@ -168,6 +169,8 @@ class AdapterRunner:
         return [out for result in results for out in result]
 
 
-def _incoming(tp: TopicPartition, message: ConsumerRecord) -> Incoming:
+def _consumed(tp: TopicPartition, message: ConsumerRecord) -> ConsumedRecord:
     headers = tuple(message.headers or ())
-    return Incoming(tp.topic, tp.partition, message.offset, message.key, message.value, headers)
+    return ConsumedRecord(
+        tp.topic, tp.partition, message.offset, message.key, message.value, headers
+    )

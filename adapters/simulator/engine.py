@@ -10,13 +10,13 @@ from collections import Counter
 from adapters.sdk.backend import ActReply, ActRequest, BackendRefusedError, TransientBackendError
 from adapters.simulator.rules import act_rng, decide
 from adapters.simulator.settings import SimulatorSettings
-from topology.catalog import REGIONS, Catalog, Item, load_catalog
+from topology.catalog import Catalog, Item, all_catalogs
 
 
 def acts_of_every_region(served: Catalog) -> dict[tuple[str, str], Item]:
     """(bundle, item) -> item, the served catalogue first, then every regional overlay:
     the bus accepts applications from any region of the catalogue."""
-    catalogs = [served, *(load_catalog(r) for r in REGIONS if r != served.region)]
+    catalogs = [served, *(c for c in all_catalogs() if c.region != served.region)]
     acts: dict[tuple[str, str], Item] = {}
     for catalog in catalogs:
         for bundle in catalog.bundles:

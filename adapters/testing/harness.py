@@ -12,7 +12,7 @@ from typing import Any
 from adapters.sdk.backend import ActReply, ActRequest, DepartmentSystem
 from adapters.sdk.guarded import GuardedSystem
 from adapters.sdk.ledger import Ledger
-from adapters.sdk.messages import LEDGER_KEY, Headers, Incoming, Outgoing
+from adapters.sdk.messages import LEDGER_KEY, Outgoing
 from adapters.sdk.metrics import AdapterMetrics
 from adapters.sdk.processor import TaskProcessor
 from adapters.sdk.resilience import CircuitBreaker
@@ -22,6 +22,7 @@ from adapters.simulator import ReferenceSimulator, SimulatorSettings
 from topology.catalog import Catalog, load_catalog
 from topology.codec import Codec, default_codec
 from topology.events import Event, ItemStatusReported
+from topology.records import ConsumedRecord, Headers
 from topology.topics import Topics
 
 
@@ -96,7 +97,7 @@ class InMemoryAdapter:
             if out.topic == self.topics.ledger:
                 ledger.load(out.key, out.value, self.codec)
             elif out.topic == self.topics.results:
-                tagged = Incoming(out.topic, 0, 0, out.key, out.value, out.headers)
+                tagged = ConsumedRecord(out.topic, 0, 0, out.key, out.value, out.headers)
                 ledger.load_result(tagged.header(LEDGER_KEY), out.value)
         self.processor = self._processor(ledger)
 
@@ -107,7 +108,7 @@ class InMemoryAdapter:
         topic = topic or self.topics.tasks
         value = message if isinstance(message, bytes) else self.codec.encode(message)
         key = message.case_id.encode() if isinstance(message, Event) else None
-        record = Incoming(topic, 0, self._offsets[topic], key, value, tuple(headers))
+        record = ConsumedRecord(topic, 0, self._offsets[topic], key, value, tuple(headers))
         self._offsets[topic] += 1
         out = await self.processor.process(record)
         self.produced.extend(out)

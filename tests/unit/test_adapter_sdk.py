@@ -16,7 +16,7 @@ from adapters.departments import public_security, tax
 from adapters.departments.registrations import health
 from adapters.host import consumer_group
 from adapters.sdk.backend import TransientBackendError
-from adapters.sdk.messages import RETRY_DUE_MS, RETRY_LEVEL, Incoming, Outgoing
+from adapters.sdk.messages import RETRY_DUE_MS, RETRY_LEVEL, Outgoing, dead_letter, origin
 from adapters.sdk.resilience import BreakerState, CircuitBreaker, backoff_s
 from adapters.sdk.retrying import RetryPlanner
 from adapters.sdk.runner import AdapterRunner
@@ -25,6 +25,7 @@ from adapters.simulator import SimulatorSettings
 from adapters.testing import InMemoryAdapter, sample_task
 from topology.catalog import load_catalog
 from topology.events import ItemStatus, ItemTaskCancelled, derive_event_id
+from topology.records import ConsumedRecord
 from topology.topics import Topics
 
 pytestmark = pytest.mark.unit
@@ -50,6 +51,22 @@ def test_router_resolves_chinese_names_and_refuses_two_handlers_for_one_item():
 
     with pytest.raises(ValueError, match="already has a handler"):
         router.handles("a")(second)
+
+
+def test_a_dead_letter_names_where_the_task_first_arrived_and_masks_the_reason():
+    record = ConsumedRecord("t.retry.1", 0, 5, b"k", b"v", (
+        ("trace", b"1"), ("onething.origin.topic", b"t.tasks"),
+        ("onething.origin.partition", b"2"), ("onething.origin.offset", b"7"),
+        ("onething.retry.level", b"1"), ("__connect.errors.topic", b"old")))
+    out = dead_letter(record, "t.dlq", ValueError("x"), "bad 110101199003074514 id")
+    headers = list(out.headers)
+    assert headers[0] == ("trace", b"1"), "the task's own headers first, ours dropped"
+    assert [k for k, _ in headers].count("__connect.errors.topic") == 1
+    got = dict(headers)
+    assert (got["__connect.errors.topic"], got["__connect.errors.partition"],
+            got["__connect.errors.offset"]) == (b"t.tasks", b"2", b"7")
+    assert b"199003" not in got["__connect.errors.exception.message"]
+    assert (out.topic, out.key, out.value) == ("t.dlq", b"k", b"v")
 
 
 def test_outcomes_say_what_they_are():
@@ -84,14 +101,14 @@ def test_backoff_is_jittered_and_capped():
 def test_retry_planner_climbs_the_levels_then_gives_up():
     topics = Topics("t").department("tax")
     planner = RetryPlanner(topics, AdapterSettings(), clock_ms=lambda: 0)
-    record = Incoming(topics.tasks, 3, 42, b"k", b"v")
+    record = ConsumedRecord(topics.tasks, 3, 42, b"k", b"v")
     for level, topic in enumerate(topics.retries, start=1):
         again = planner.again(record)
         assert again is not None
         assert again.topic == topic
-        record = Incoming(topic, 0, level, again.key, again.value, again.headers)
+        record = ConsumedRecord(topic, 0, level, again.key, again.value, again.headers)
         assert record.header_int(RETRY_LEVEL) == level
-        assert record.origin == (topics.tasks, 3, 42)
+        assert origin(record) == (topics.tasks, 3, 42)
     assert planner.again(record) is None
 
 
@@ -284,7 +301,7 @@ async def test_concurrency_bounds_each_department_and_outputs_keep_record_order(
     peak = {**inflight, "both": 0}
 
     def tracked(department):
-        async def process(record: Incoming) -> list[Outgoing]:
+        async def process(record: ConsumedRecord) -> list[Outgoing]:
             inflight[department] += 1
             peak[department] = max(peak[department], inflight[department])
             peak["both"] = max(peak["both"], sum(inflight.values()))
