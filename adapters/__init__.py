@@ -13,10 +13,17 @@ from adapters.sdk.backend import (
     DepartmentSystem,
     TransientBackendError,
 )
+from adapters.sdk.checks import (
+    amount,
+    check_citizen_id,
+    check_credit_code,
+    check_output,
+    invalid_amount,
+)
 from adapters.sdk.client import ActClient
 from adapters.sdk.outcome import ItemOutcome
 from adapters.sdk.replies import outcome_of
-from adapters.sdk.router import DepartmentRouter, submit_registration
+from adapters.sdk.router import DepartmentRouter
 from adapters.sdk.settings import AdapterSettings
 from adapters.sdk.task import ItemTask
 
@@ -32,6 +39,10 @@ __all__ = [
     "ItemOutcome",
     "ItemTask",
     "TransientBackendError",
+    "amount",
+    "check_citizen_id",
+    "check_credit_code",
+    "check_output",
+    "invalid_amount",
     "outcome_of",
-    "submit_registration",
 ]

@@ -1,7 +1,8 @@
 """`onething adapter new <department>`: a package a department team can start from.
 
-It has a handler per catalogue item of the department, a backend Protocol and client, a
-simulator stub, an entry point, and a test that runs the shared adapter contract suite.
+It forwards every catalogue item of the department to its system, and has a backend
+Protocol and client to grow handlers on, a simulator stub, an entry point, and a test that
+runs the shared adapter contract suite. It imports only the SDK's public API.
 """
 
 from __future__ import annotations

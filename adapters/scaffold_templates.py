@@ -31,17 +31,17 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from adapters import ActClient, ActReply, ItemTask
+from adapters import ActClient
 
 
 class {camel}Backend(Protocol):
-    """What the handlers need from the department system: grow one method per act."""
-
-    async def perform(self, task: ItemTask) -> ActReply: ...
+    """What the handlers need from the department system: one method per act that has a
+    rule of its own (a check of what the system returns, an amount to compute)."""
 
 
 class {camel}Client(ActClient):
-    """{camel}Backend over the HTTP system or the simulator (ActClient.perform)."""
+    """{camel}Backend over the HTTP system or the simulator: each method builds its request
+    with ``self.perform(task, extra_fields)``."""
 '''
 
 SIMULATOR = '''"""A stub of the {department} system. Start from the reference simulator's
@@ -49,8 +49,7 @@ rules and grow it until it behaves like the real system (latency, rates, number 
 
 from __future__ import annotations
 
-from adapters import ActReply, ActRequest
-from adapters.sdk.backend import BackendRefusedError
+from adapters import ActReply, ActRequest, BackendRefusedError
 from adapters.simulator import ReferenceSimulator
 
 
@@ -64,11 +63,20 @@ class {camel}Simulator(ReferenceSimulator):
             return ActReply(decision="approved", reference=f"SIM-{{idempotency_key[:8]}}")
 '''
 
-HANDLERS = '''"""The {department} adapter: a handler per catalogue item of the department."""
+HANDLERS = '''"""The {department} adapter: how each catalogue item of the department is performed.
+
+An item sent to the system as it is, with request fields taken from its prerequisites'
+outputs if need be, is forwarded: ``router.forwards(item, extra={field: (item, output)})``.
+An item with a rule of its own gets a handler, and its backend a method:
+
+    @router.handles(item)
+    async def handle(task: ItemTask, backend: {camel}Backend) -> ItemOutcome:
+        return outcome_of(await backend.act(task))
+"""
 
 from __future__ import annotations
 
-from adapters import DepartmentRouter, ItemOutcome, ItemTask, outcome_of
+from adapters import DepartmentRouter
 
 from .backend import {camel}Backend, {camel}Client
 from .simulator import {camel}Simulator
@@ -78,13 +86,8 @@ router = DepartmentRouter[{camel}Backend](
 )
 {handlers}'''
 
-HANDLER = '''
-
-@router.handles("{code}")
-async def handle_{code}(task: ItemTask, backend: {camel}Backend) -> ItemOutcome:
-    """{name}"""
-    return outcome_of(await backend.perform(task))
-'''
+HANDLER = """router.forwards("{code}")  # {name}
+"""
 
 TEST = '''"""The shared adapter contract suite, run against this adapter."""
 

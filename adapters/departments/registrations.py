@@ -1,4 +1,4 @@
-"""Departments whose acts are simple registrations: declare the items, the SDK does the rest.
+"""Departments whose acts are simple registrations: each item is forwarded as it is.
 
 住房城乡建设 also carries, in the national list, the housing fund and water/gas acts: those
 are routed to the housing fund centre's and the utilities' systems.
@@ -6,18 +6,18 @@ are routed to the housing fund centre's and the utilities' systems.
 
 from __future__ import annotations
 
+from adapters import DepartmentRouter, DepartmentSystem
 from adapters.departments import housing_fund, utilities
-from adapters.sdk.backend import DepartmentSystem
-from adapters.sdk.router import DepartmentRouter
 
 
 def registrations(
     department: str, description: str, *items: str
 ) -> DepartmentRouter[DepartmentSystem]:
+    """A department whose items are all forwarded to its system as they are."""
     router: DepartmentRouter[DepartmentSystem] = DepartmentRouter(
         department, fallback=True, description=description
     )
-    router.registrations(*items)
+    router.forwards(*items)
     return router
 
 

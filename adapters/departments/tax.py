@@ -5,38 +5,32 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Protocol
 
-from adapters.departments._client import amount, invalid_amount
-from adapters.sdk.backend import ActReply
-from adapters.sdk.client import ActClient
-from adapters.sdk.outcome import ItemOutcome
-from adapters.sdk.replies import outcome_of
-from adapters.sdk.router import DepartmentRouter
-from adapters.sdk.task import ItemTask
+from adapters import (
+    ActClient,
+    ActReply,
+    DepartmentRouter,
+    ItemOutcome,
+    ItemTask,
+    amount,
+    invalid_amount,
+    outcome_of,
+)
 
 DEED_TAX_RATE = Decimal("0.03")  # 契税 upper statutory rate; the system applies reliefs
 
 
 class TaxBackend(Protocol):
-    """The 金税 system of the tax bureau."""
+    """The 金税 system of the tax bureau, for the declarations computed here."""
 
-    async def issue_invoices(self, task: ItemTask) -> ActReply: ...
     async def declare_property_taxes(self, task: ItemTask, deed_tax: Decimal) -> ActReply: ...
-    async def deregister(self, task: ItemTask) -> ActReply: ...
     async def declare_contributions(self, task: ItemTask, base: Decimal) -> ActReply: ...
 
 
 class TaxClient(ActClient):
     """TaxBackend over the HTTP system or its simulator."""
 
-    async def issue_invoices(self, task: ItemTask) -> ActReply:
-        credit_code = task.prerequisite("establishment_registration", "credit_code")
-        return await self.perform(task, {"credit_code": credit_code} if credit_code else None)
-
     async def declare_property_taxes(self, task: ItemTask, deed_tax: Decimal) -> ActReply:
         return await self.perform(task, {"deed_tax_estimate": f"{deed_tax:.2f}"})
-
-    async def deregister(self, task: ItemTask) -> ActReply:
-        return await self.perform(task)
 
     async def declare_contributions(self, task: ItemTask, base: Decimal) -> ActReply:
         return await self.perform(task, {"contribution_base": f"{base:.2f}"})
@@ -48,11 +42,8 @@ router = DepartmentRouter[TaxBackend](
     fallback=True,
     description="税务: 发票、房地产交易税费、税务注销、社保费申报",
 )
-
-
-@router.handles("发票领用")
-async def issue_invoices(task: ItemTask, backend: TaxBackend) -> ItemOutcome:
-    return outcome_of(await backend.issue_invoices(task))
+router.forwards("发票领用", extra={"credit_code": ("establishment_registration", "credit_code")})
+router.forwards("税务注销")
 
 
 @router.handles("real_estate_tax_declaration", "housing_tax_declaration")
@@ -62,11 +53,6 @@ async def declare_property_taxes(task: ItemTask, backend: TaxBackend) -> ItemOut
         return invalid_amount("transaction_price")
     deed_tax = (price or Decimal(0)) * DEED_TAX_RATE
     return outcome_of(await backend.declare_property_taxes(task, deed_tax))
-
-
-@router.handles("税务注销")
-async def deregister(task: ItemTask, backend: TaxBackend) -> ItemOutcome:
-    return outcome_of(await backend.deregister(task))
 
 
 @router.handles("flexible_contribution_declaration")

@@ -1,6 +1,9 @@
-"""DepartmentRouter: a department declares one typed handler per item; the SDK does the rest.
+"""DepartmentRouter: a department declares how each of its items is performed; the SDK does
+the rest. An item is either forwarded to the department system as it is, or has a typed
+handler with the department's own rules:
 
 router = DepartmentRouter("public_security", backend=PublicSecurityClient)
+router.forwards("注销驾驶证")
 
 @router.handles("户口登记")
 async def register_birth(task: ItemTask, backend: PublicSecurityClient) -> ItemOutcome: ...
@@ -9,11 +12,12 @@ async def register_birth(task: ItemTask, backend: PublicSecurityClient) -> ItemO
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from adapters.sdk.backend import ActRequest, DepartmentSystem
+from adapters.sdk.backend import DepartmentSystem
+from adapters.sdk.client import ActClient
 from adapters.sdk.outcome import ItemOutcome
 from adapters.sdk.replies import outcome_of
 from adapters.sdk.task import ItemTask
@@ -26,6 +30,9 @@ B = TypeVar("B")
 Handler = Callable[[ItemTask, B], Awaitable[ItemOutcome]]
 SimulatorFactory = Callable[[str, "SimulatorSettings", Catalog], DepartmentSystem]
 """Builds the simulator of a department system: (system code, settings, catalogue)."""
+Prerequisite = tuple[str | tuple[str, ...], str]
+"""(item, output) of a prerequisite item (前置事项), as :meth:`ItemTask.prerequisite` takes
+them: a tuple of items names the first of them the case ran."""
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -33,10 +40,20 @@ def _system(system: DepartmentSystem) -> DepartmentSystem:
     return system
 
 
-async def submit_registration(task: ItemTask, backend: DepartmentSystem) -> ItemOutcome:
-    """The whole handler of a simple registration: send the act, map the reply."""
-    reply = await backend.submit(ActRequest.of(task), idempotency_key=task.idempotency_key)
-    return outcome_of(reply)
+@dataclass(frozen=True)
+class Forward:
+    """The handler of a forwarded item: the task's fields, plus ``extra`` request fields
+    taken from prerequisite outputs, sent as they are; the reply reported as it is."""
+
+    extra: tuple[tuple[str, Prerequisite], ...] = ()
+
+    async def __call__(self, task: ItemTask, backend: ActClient) -> ItemOutcome:
+        found = ((name, task.prerequisite(*source)) for name, source in self.extra)
+        extra = {name: value for name, value in found if value}
+        return outcome_of(await backend.perform(task, extra))
+
+
+_AS_IT_IS = Forward()
 
 
 @dataclass(frozen=True)
@@ -73,7 +90,7 @@ class DepartmentRouter(Generic[B]):
     backend: Callable[[DepartmentSystem], B] = _system  # type: ignore[assignment]
     simulator: SimulatorFactory | None = None
     fallback: bool = False
-    """Route catalogue items without a handler to :func:`submit_registration`."""
+    """Forward catalogue items without a handler as they are (a generic registration)."""
     description: str = ""
     _routes: dict[str, Route] = field(default_factory=dict, repr=False)
     _systems: dict[str, SimulatorFactory | None] = field(default_factory=dict, repr=False)
@@ -88,10 +105,15 @@ class DepartmentRouter(Generic[B]):
 
         return register
 
-    def registrations(self, *keys: str) -> None:
-        """These items are simple registrations: send the act, report the reply."""
+    def forwards(self, *keys: str, extra: Mapping[str, Prerequisite] | None = None) -> None:
+        """These items (by code or name) are sent to the department system as they are and
+        its reply is reported as it is: no handler to write. ``extra`` adds request fields
+        taken from prerequisite outputs, e.g. ``{"credit_code": ("establishment_registration",
+        "credit_code")}``; a field whose output the task does not carry (or carries empty) is
+        left out. Items with rules of their own (checks, amounts) get a handler instead."""
+        route = Route(Forward(tuple((extra or {}).items())), ActClient, self.department)
         for key in keys:
-            self._add(key, Route(submit_registration, _system, self.department))
+            self._add(key, route)
 
     def include(self, other: DepartmentRouter[Any]) -> None:
         """Serve ``other``'s items too, through ``other``'s system (e.g. 住建 routes 公积金)."""
@@ -122,7 +144,7 @@ class DepartmentRouter(Generic[B]):
         for _, item in pairs:
             route = routes.get(item.code) or by_name.get(normalise_name(item.name))
             if route is None and self.fallback:
-                route = Route(submit_registration, _system, self.department)
+                route = Route(_AS_IT_IS, ActClient, self.department)
                 fallbacks.append(item.code)
             if route is None:
                 missing.append(item.code)

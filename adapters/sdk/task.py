@@ -51,6 +51,9 @@ class ItemTask:
     def material(self, code: str) -> MaterialRef | None:
         return next((m for m in self.event.materials if m.material_code == code), None)
 
-    def prerequisite(self, item_code: str, output_code: str) -> str | None:
-        """An output of a prerequisite item (前置事项), e.g. the birth certificate number."""
-        return self.event.prerequisite_outputs.get(f"{item_code}.{output_code}")
+    def prerequisite(self, item_code: str | tuple[str, ...], output_code: str) -> str | None:
+        """An output of a prerequisite item (前置事项), e.g. the birth certificate number; of
+        several items (the ones a death certificate can come from), the first the case ran."""
+        items = (item_code,) if isinstance(item_code, str) else item_code
+        found = (self.event.prerequisite_outputs.get(f"{i}.{output_code}") for i in items)
+        return next((value for value in found if value is not None), None)

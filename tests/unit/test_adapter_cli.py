@@ -1,4 +1,5 @@
-"""`onething adapter new|list`: the scaffold's own test passes; installed adapters listed."""
+"""`onething adapter new|list`: the scaffold's own test passes and its code imports only the
+public API; installed adapters listed."""
 
 from __future__ import annotations
 
@@ -19,7 +20,11 @@ def test_new_adapter_package_passes_its_generated_contract_test(tmp_path):
     assert result.exit_code == 0, result.output
     root = tmp_path / "onething-adapter-demo-dept"
     handlers = (root / "onething_adapter_demo_dept" / "handlers.py").read_text()
-    assert '@router.handles("example_item")' in handlers
+    assert 'router.forwards("example_item")' in handlers
+    sources = "".join(path.read_text() for path in root.rglob("*.py"))
+    imported = {line.split()[1] for line in sources.splitlines()
+                if line.startswith(("from adapters", "import adapters"))}
+    assert imported <= {"adapters", "adapters.simulator", "adapters.testing.contract"}
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
                          cwd=root, capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 0, run.stdout + run.stderr
@@ -31,7 +36,7 @@ def test_new_adapter_for_a_catalogue_department_has_a_handler_per_item(tmp_path)
     assert result.exit_code == 0, result.output
     handlers = (tmp_path / "onething-adapter-fire-rescue" / "onething_adapter_fire_rescue"
                 / "handlers.py").read_text()
-    assert '@router.handles("fire_safety_inspection")' in handlers
+    assert 'router.forwards("fire_safety_inspection")' in handlers
 
 
 def test_every_national_department_has_an_installed_adapter():

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 from aiokafka.structs import TopicPartition
 
+import adapters
 from adapters import DepartmentRouter, ItemOutcome, ItemTask
 from adapters.departments import public_security, tax
 from adapters.departments.registrations import health
@@ -51,6 +52,29 @@ def test_router_resolves_chinese_names_and_refuses_two_handlers_for_one_item():
 
     with pytest.raises(ValueError, match="already has a handler"):
         router.handles("a")(second)
+
+
+def test_the_public_api_is_pinned():
+    assert sorted(adapters.__all__) == [
+        "ActClient", "ActReply", "ActRequest", "AdapterSettings", "BackendError",
+        "BackendRefusedError", "DepartmentRouter", "DepartmentSystem", "ItemOutcome", "ItemTask",
+        "TransientBackendError", "amount", "check_citizen_id", "check_credit_code",
+        "check_output", "invalid_amount", "outcome_of"]
+
+
+def test_an_item_is_forwarded_one_way_only():
+    router: DepartmentRouter[object] = DepartmentRouter("x")
+    credit = {"credit_code": ("establishment_registration", "credit_code")}
+    router.forwards("a", extra=credit)
+    router.forwards("a", extra=dict(credit))  # the same declaration twice is one
+    with pytest.raises(ValueError, match="already has a handler"):
+        router.forwards("a")
+    with pytest.raises(ValueError, match="already has a handler"):
+        router.handles("a")(submit_nothing)
+
+
+async def submit_nothing(task: ItemTask, backend: object) -> ItemOutcome:
+    return ItemOutcome.approved()
 
 
 def test_a_dead_letter_names_where_the_task_first_arrived_and_masks_the_reason():

@@ -1,5 +1,5 @@
-"""What the department adapters share: checks of what a system hands back, amounts, and
-prerequisite lookups; the typed client base is the SDK's ActClient."""
+"""Checks a handler applies to what it sends and receives: the numbers a department system
+hands back, and the amounts a form states."""
 
 from __future__ import annotations
 
@@ -23,10 +23,12 @@ def check_output(reply: ActReply, code: str, problem: Callable[[str], str | None
 
 
 def check_citizen_id(reply: ActReply, code: str) -> None:
+    """The approved output ``code`` is a valid 公民身份号码."""
     check_output(reply, code, citizen_id_problem)
 
 
 def check_credit_code(reply: ActReply, code: str) -> None:
+    """The approved output ``code`` is a valid 统一社会信用代码."""
     check_output(reply, code, uscc_problem)
 
 
@@ -41,12 +43,8 @@ def amount(task: ItemTask, code: str) -> Decimal | None:
 
 
 def invalid_amount(*codes: str) -> ItemOutcome:
+    """补正 of form amounts that are not amounts in yuan."""
     return ItemOutcome.supplement(
         SupplementNeed(code=c, problem=SupplementProblem.INVALID, message="请填写有效金额（元）")
         for c in codes
     )
-
-
-def first_prerequisite(task: ItemTask, output: str, *items: str) -> str | None:
-    """The output of whichever of ``items`` the case ran before this one."""
-    return next((v for i in items if (v := task.prerequisite(i, output)) is not None), None)
