@@ -58,7 +58,7 @@ async def load_ledgers(
 ) -> dict[str, Ledger]:
     """Each department's ledger, read at start from its ledger topic (cancellations) and its
     results topic (final results tagged with their attempt), from the beginning to their end
-    offsets, by one consumer for all (one per department took ~0.5 s each to start)."""
+    offsets, by one consumer for all (a consumer per department slows the start)."""
     ledgers = {d.department: Ledger(d.ledger) for d in departments}
     sources = {topic: (ledgers[d.department], topic == d.ledger)
                for d in departments for topic in (d.ledger, d.results)}  # fmt: skip

@@ -3,7 +3,8 @@
 Held in memory while the adapter runs, and read at start from two topics: the department's
 results topic, whose final results carry the attempt they answer in a ``LEDGER_KEY`` header
 (no second record per task; kept as long as the results, 7 days), and the compacted ledger
-topic, which holds cancellations (and the results ledgers of earlier versions wrote there).
+topic, which holds cancellations (a result found there is loaded too, and keeps protecting
+its task).
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """The adapters of one process on Kafka: one consumer over every department's task + retry
-topics, each record routed by its topic to its department's TaskProcessor.
+topics, so that one fetch serves them all, each record routed by its topic to its
+department's TaskProcessor.
 
-One consumer, not one per department: nineteen consumers' fetches were most of the broker's
-requests under load. A batch's results are awaited (acks=all) before its offsets are
-committed, so a crash redelivers tasks, never loses them; the ledger makes the redelivery
-harmless. Offsets are committed at most every ``commit_interval_ms`` (and always on
-revocation and close): a commit per batch was the broker's largest single cost under load.
+A batch's results are acknowledged (acks=all) before its offsets are committed, so a crash
+redelivers tasks, never loses them; the ledger makes the redelivery harmless. As a commit is
+a broker write, offsets are committed at most every ``commit_interval_ms`` (and always on
+revocation and close).
 """
 
 from __future__ import annotations
