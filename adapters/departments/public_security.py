@@ -53,7 +53,7 @@ router.forwards(
 )
 
 
-@router.handles("户口登记", "hukou_restoration")
+@router.handles("hukou_registration", "hukou_restoration")
 async def register_household(task: ItemTask, backend: PublicSecurityBackend) -> ItemOutcome:
     reply = await backend.register_household(task)
     check_citizen_id(reply, "citizen_id")

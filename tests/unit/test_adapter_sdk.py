@@ -344,3 +344,13 @@ async def test_concurrency_bounds_each_department_and_outputs_keep_record_order(
     assert peak == {"tax": 2, "health": 2, "both": 4}, "each department as on its own"
     assert [v for _, v in producer.sent] == [f"{d}{n}".encode() for d in ("tax", "health")
                                               for n in range(5)]
+
+
+@pytest.mark.parametrize("region", ["national", "daxinganling", "jincheng_chengqu"])
+def test_hukou_registration_runs_its_checks_in_every_region(region):
+    """Regions name the item their own way (本市户口登记…): the handler is bound by code."""
+    from topology.catalog import load_catalog
+
+    binding = public_security.router.bind(load_catalog(region))
+    assert "hukou_registration" not in binding.fallbacks
+    assert binding.routes["hukou_registration"].handler.__name__ == "register_household"
