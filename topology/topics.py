@@ -176,6 +176,24 @@ class Topics:
             raise ValueError(f"no topic carries event type {short!r}; add it to EVENT_TOPICS")
         return str(getattr(self, EVENT_TOPICS[short]))
 
+    def department_of(self, topic: str) -> str | None:
+        """The department whose prefix ``topic`` is under, or None for a lifecycle topic."""
+        base = f"{self.prefix}.dept."
+        if not topic.startswith(base):
+            return None
+        return topic[len(base) :].split(".", 1)[0] or None
+
+    def carries(self, topic: str, event_type: str) -> bool:
+        """Whether ``topic`` is the one topology declares for events of ``event_type`` (Avro
+        record name): a department event on one of a department's own topics of its kind,
+        any other on its lifecycle topic. What arrives anywhere else was not sent by the
+        one who may send it."""
+        short = event_type.rsplit(".", 1)[-1]
+        if short in DEPARTMENT_EVENTS:
+            department = self.department_of(topic)
+            return department is not None and topic == self.for_event(short, department)
+        return short in EVENT_TOPICS and topic == self.for_event(short)
+
     def all(
         self, departments: Iterable[str], *, partitions: int = 4, replication_factor: int = 1
     ) -> list[TopicSpec]:

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from streams.case.completion import maybe_complete, reject
 from streams.case.dispatching import dispatch_ready
+from streams.case.errors import WrongDepartmentError
 from streams.case.policy import Step
 from streams.case.state import CasePhase, CaseState, PendingSupplement, RunStatus
 from topology.events import ItemStatus, ItemStatusReported
@@ -38,6 +39,12 @@ def on_status(state: CaseState, report: ItemStatusReported, step: Step) -> Repor
     if run is None:
         state.note(step.now, "unknown_item_ignored", report.item_code, report.status.value)
         return Report.UNKNOWN_ITEM
+    owner = state.plan[report.item_code].department
+    if report.department != owner:
+        raise WrongDepartmentError(
+            f"wrong-department: {report.department} answered {report.item_code}, "
+            f"an item of {owner}"
+        )
     if report.attempt != run.attempt:
         return Report.STALE
     if state.phase.terminal or not run.status.in_flight:

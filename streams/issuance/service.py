@@ -61,7 +61,10 @@ class IssuanceService(EventAgent):
         return out
 
     def _reannounce(self, event: Event, ledger: CaseCertificates) -> list[Event]:
-        """A redelivered completion re-sends the same signed certificates (same ids)."""
+        """A redelivered completion re-sends the same signed certificates (same ids), but
+        never one that was revoked since: a replay after revocation issues nothing."""
         if not isinstance(event, BundleCompleted):
             return []
-        return list[Event](issue(event, CaseCertificates(), self.key))
+        revoked = {c.number for c in ledger.issued.values() if c.revoked}
+        again = issue(event, CaseCertificates(), self.key)
+        return [c for c in again if c.certificate_number not in revoked]

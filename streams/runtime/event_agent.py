@@ -13,19 +13,20 @@ at-least-once.
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 import faust
 import structlog
 
-from streams.case.errors import UnprocessableError
+from streams.case.errors import UnprocessableError, WrongDepartmentError, WrongTopicError
 from streams.runtime.batched_table import BatchedTable
 from streams.runtime.batching import Linger, LoadFollowingBatches
 from streams.runtime.outbox import Outbox
 from topology.codec import CodecError
 from topology.dead_letters import dead_letter_headers, dead_letter_reason
-from topology.events import Event
+from topology.events import Event, ItemStatusReported
 from topology.records import ConsumedRecord
 
 log = structlog.get_logger("streams")
@@ -53,6 +54,8 @@ class EventAgent:
         source = app.topic(*topics, key_serializer="raw", value_serializer="raw")
         self.agent = app.agent(source, name=name, concurrency=1)(self._consume)
         self.handled = 0
+        self.refused: Counter[str] = Counter()
+        """Dead-lettered messages by reason (the error's class name)."""
         self._progress = asyncio.Condition()
 
     async def _consume(self, stream: Any) -> None:
@@ -77,9 +80,11 @@ class EventAgent:
                     event = self.outbox.codec.decode(
                         m.value or b"", topic=m.topic, partition=m.partition, offset=m.offset
                     )
+                    self._check_origin(m.topic, event)
                     emitted += self.transition(event)
                 except (CodecError, UnprocessableError) as error:
                     dead.append((m, error))
+                    self.refused[type(error).__name__] += 1
         except BaseException:
             self.discard()  # a bug in a transition: nothing of the batch is kept or sent
             raise
@@ -101,6 +106,20 @@ class EventAgent:
         async with self._progress:
             await asyncio.wait_for(
                 self._progress.wait_for(lambda: self.handled >= count), timeout=within_s
+            )
+
+    def _check_origin(self, topic: str, event: Event) -> None:
+        """Each topic carries only the event types topology declares for it, and a result
+        only its own department's name: ACLs fence who writes a topic, this fences what."""
+        topics = self.outbox.topics
+        kind = type(event).__name__
+        if not topics.carries(topic, kind):
+            raise WrongTopicError(f"wrong-topic: {kind} does not belong on {topic}")
+        sender = topics.department_of(topic)
+        if isinstance(event, ItemStatusReported) and sender != event.department:
+            raise WrongDepartmentError(
+                f"wrong-department: a result in the name of {event.department} on "
+                f"{sender}'s results topic"
             )
 
     def _passes_over(self, m: ConsumedRecord) -> bool:

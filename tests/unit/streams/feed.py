@@ -8,21 +8,25 @@ from typing import Any
 from faust.types import TP
 
 from streams.runtime.event_agent import EventAgent
+from topology.records import ConsumedRecord
 
 
 class Feed:
-    """``put`` returns once the agent has handled the message: the agent takes batches, so
-    Faust's own ``put(wait=True)`` returns when the message is buffered, not yet handled."""
+    """Delivers messages to a batched agent as read from a named topic (Faust's test agent
+    names none, and the agent checks where each event came from): one batch of one
+    message, handled when ``put`` returns."""
 
     def __init__(self, agent: Any, processor: EventAgent) -> None:
         self.agent, self.processor = agent, processor
+        self.offset = 0
 
     async def put(
-        self, key: bytes, value: bytes, headers: list[tuple[str, bytes]] | None = None
-    ) -> None:
-        target = self.processor.handled + 1
-        await self.agent.put(key=key, value=value, headers=headers)
-        await self.processor.wait_handled(target)
+        self, key: bytes, value: bytes, headers: list[tuple[str, bytes]] | None = None, *,
+        topic: str,
+    ) -> None:  # fmt: skip
+        self.offset += 1
+        record = ConsumedRecord(topic, 0, self.offset, key, value, tuple(headers or ()))
+        await self.processor.handle_batch([record])
 
 
 def offline_producer(monkeypatch: Any, app: Any) -> list[tuple[str, bytes, bytes]]:

@@ -12,7 +12,7 @@ from streams.case.state import CaseState
 from streams.runtime.app import StreamsConfig
 from streams.runtime.worker import build_streams
 from tests.unit.streams.feed import Feed, offline_producer
-from tests.unit.streams.harness import approve
+from tests.unit.streams.harness import approve, report
 from topology.catalog import load_catalog
 from topology.codec import default_codec
 from topology.events import (
@@ -20,6 +20,7 @@ from topology.events import (
     BundleWithdrawn,
     CaseTimerFired,
     DeadlineReached,
+    ItemStatus,
     ItemTaskDispatched,
     Requester,
     derive_event_id,
@@ -85,7 +86,11 @@ def application(case_id: str = "case-unit-1"):
 async def put(agent, event, topic: str):
     """Deliver one encoded event as if it came from ``topic``."""
     codec = default_codec()
-    await agent.put(key=event.case_id.encode(), value=codec.encode(event))
+    await agent.put(key=event.case_id.encode(), value=codec.encode(event), topic=topic)
+
+
+def results_of(built, department="health"):
+    return str(built.cases.topics.department(department).results)
 
 
 async def test_application_becomes_a_case_with_its_first_wave(worker):
@@ -107,10 +112,10 @@ async def test_duplicate_result_changes_nothing_and_reannounces(worker):
     await put(agent, application(), built.cases.topics.applications)
     task = captured.events(ItemTaskDispatched)[0]
     result = approve(task)
-    await put(agent, result, "results")
+    await put(agent, result, results_of(built))
     state_after_first = built.cases.table[b"case-unit-1"]
     dispatched = len(captured.events(ItemTaskDispatched))
-    await put(agent, result, "results")
+    await put(agent, result, results_of(built))
     again = CaseState.model_validate_json(built.cases.table[b"case-unit-1"])
     assert again.runs == CaseState.model_validate_json(state_after_first).runs
     new = captured.events(ItemTaskDispatched)[dispatched:]
@@ -121,8 +126,8 @@ async def test_duplicate_result_changes_nothing_and_reannounces(worker):
 
 
 async def test_garbage_and_orphan_results_are_dead_lettered(worker):
-    _, agent, captured = worker
-    await agent.put(key=b"x", value=b"not avro at all")
+    built, agent, captured = worker
+    await agent.put(key=b"x", value=b"not avro at all", topic=results_of(built))
     orphan = approve(
         ItemTaskDispatched(
             event_id=application().event_id,
@@ -135,7 +140,7 @@ async def test_garbage_and_orphan_results_are_dead_lettered(worker):
             deadline=application().occurred_at,
         )
     )
-    await put(agent, orphan, "results")
+    await put(agent, orphan, results_of(built))
     assert len(captured.dead) == 2
     reasons = [headers["__connect.errors.exception.class.name"] for _, headers in captured.dead]
     assert reasons[0] == b"NotSingleObjectEncoded"
@@ -158,9 +163,9 @@ async def test_a_duplicate_result_writes_nothing(worker):
     built, agent, captured = worker
     await put(agent, application(), built.cases.topics.applications)
     result = approve(captured.events(ItemTaskDispatched)[0])
-    await put(agent, result, "results")
+    await put(agent, result, results_of(built))
     written = len(captured.changelog)
-    await put(agent, result, "results")
+    await put(agent, result, results_of(built))
     assert len(captured.changelog) == written, "an unchanged case is not written again"
 
 
@@ -193,6 +198,44 @@ async def test_a_forged_fact_is_dead_lettered_and_changes_nothing(worker):
                              requested_by=Requester.APPLICANT)  # fmt: skip
     await put(agent, forged, built.cases.topics.applicant)
     [(_, headers)] = captured.dead
-    assert headers["__connect.errors.exception.class.name"] == b"UnexpectedInputError"
+    assert headers["__connect.errors.exception.class.name"] == b"WrongTopicError"
     assert built.cases.table[b"case-unit-1"] == before
     assert captured.events(BundleWithdrawn) == []
+
+
+def _state(built):
+    return CaseState.model_validate_json(built.cases.table[b"case-unit-1"])
+
+
+async def test_a_result_slipped_in_behind_the_application_counts_for_nothing(worker):
+    """A forged approval on the applications topic is refused; the department's own answer
+    that follows is applied, not taken for a duplicate."""
+    built, agent, captured = worker
+    topics = built.cases.topics
+    await put(agent, application(), topics.applications)
+    task = captured.events(ItemTaskDispatched)[0]
+    forged = approve(task).model_copy(update={"outputs": {"no": "FORGED"}})
+    await put(agent, forged, topics.applications)
+    [(dlq_of, headers)] = captured.dead
+    assert dlq_of == topics.applications
+    assert headers["__connect.errors.exception.message"].startswith(b"wrong-topic")
+    assert _state(built).runs[task.item_code].status.value == "dispatched"
+    genuine = report(task, ItemStatus.REJECTED, reason="材料不符")
+    await put(agent, genuine, results_of(built, task.department))
+    assert _state(built).phase.value == "rejected"
+    assert built.cases.refused["WrongTopicError"] == 1
+
+
+@pytest.mark.parametrize("claims", ["electricity", "health"])
+async def test_a_result_from_another_department_is_refused(worker, claims):
+    """On electricity's results topic, an answer for a health item is refused whether it
+    names electricity (not its item) or health (not its topic)."""
+    built, agent, captured = worker
+    await put(agent, application(), built.cases.topics.applications)
+    task = captured.events(ItemTaskDispatched)[0]
+    assert task.department == "health"
+    forged = approve(task).model_copy(update={"department": claims})
+    await put(agent, forged, results_of(built, "electricity"))
+    [(_, headers)] = captured.dead
+    assert headers["__connect.errors.exception.message"].startswith(b"wrong-department")
+    assert _state(built).runs[task.item_code].status.value == "dispatched"

@@ -47,15 +47,21 @@ async def issuance(tmp_path, monkeypatch) -> AsyncIterator[tuple]:
     async def send(topic, event, key=None):
         sent.append(event)
 
+    async def dead_letter(topic, key, value, headers):
+        sent.append(("dead", topic, dict(headers)))
+
     monkeypatch.setattr(service.outbox, "send", send)
+    monkeypatch.setattr(service.outbox, "dead_letter", dead_letter)
     app.finalize()
     offline_producer(monkeypatch, app)
     async with service.agent.test_context() as agent:
         yield settings, Feed(agent, service), sent
 
 
-async def put(agent, event) -> None:
-    await agent.put(key=event.case_id.encode(), value=default_codec().encode(event))
+async def put(agent, event, topic: str | None = None) -> None:
+    """Deliver ``event`` as read from its own topic, or from ``topic``."""
+    topic = topic or agent.processor.outbox.topics.for_event(type(event).__name__)
+    await agent.put(key=event.case_id.encode(), value=default_codec().encode(event), topic=topic)
 
 
 async def test_one_signed_certificate_per_type_even_when_redelivered(issuance):
@@ -78,10 +84,13 @@ async def test_events_it_does_not_act_on_are_passed_over_undecoded(issuance):
     _, agent, sent = issuance
     accepted = b"io.onething.events.ApplicationAccepted"
     # Not even Avro: decoding it would dead-letter it, and this fixture has no DLQ producer.
-    await agent.put(b"case-cert-3", b"not decoded", headers=[("ce_type", accepted)])
+    topics = agent.processor.outbox.topics
+    await agent.put(b"case-cert-3", b"not decoded", headers=[("ce_type", accepted)],
+                    topic=topics.case_events)  # fmt: skip
     event = completed("case-cert-3")
     headers = cloudevent_headers(event, source="/test")
-    await agent.put(b"case-cert-3", default_codec().encode(event), headers=headers)
+    await agent.put(b"case-cert-3", default_codec().encode(event), headers=headers,
+                    topic=topics.completions)  # fmt: skip
     assert {type(e) for e in sent} == {CertificateIssued}
 
 
@@ -96,6 +105,34 @@ async def test_a_rejection_after_issue_revokes(issuance):
     revoked = {e.certificate_number for e in sent if isinstance(e, CertificateRevoked)}
     issued = {e.certificate_number for e in sent if isinstance(e, CertificateIssued)}
     assert revoked == issued
+
+
+async def test_a_replay_after_revocation_issues_nothing(issuance):
+    _, agent, sent = issuance
+    await put(agent, completed("case-cert-4"))
+    await put(agent, BundleRejected(
+        event_id=derive_event_id("case-cert-4", "rejected"), case_id="case-cert-4",
+        occurred_at=NOW, bundle_code="newborn_birth", item_code="birth_medical_certificate",
+        department="health", reason="撤销",
+    ))  # fmt: skip
+    issued_before = sum(isinstance(e, CertificateIssued) for e in sent)
+    await put(agent, completed("case-cert-4"))  # the same completion, replayed
+    assert sum(isinstance(e, CertificateIssued) for e in sent) == issued_before
+    assert {e.certificate_type for e in sent if isinstance(e, CertificateIssued)} == {
+        "出生医学证明", "社会保障卡"}
+
+
+async def test_a_completion_forged_on_case_events_is_not_signed(issuance):
+    """Only the completions topic (which only the streams principal may write) counts."""
+    _, agent, sent = issuance
+    forged = completed("case-cert-5")
+    await agent.put(key=b"case-cert-5", value=default_codec().encode(forged),
+                    headers=cloudevent_headers(forged, source="/forged"),
+                    topic=agent.processor.outbox.topics.case_events)  # fmt: skip
+    assert [e for e in sent if isinstance(e, CertificateIssued)] == []
+    [(_, topic, headers)] = [e for e in sent if isinstance(e, tuple)]
+    assert topic == agent.processor.outbox.topics.case_events
+    assert headers["__connect.errors.exception.class.name"] == b"WrongTopicError"
 
 
 async def test_ratings_count_each_case_once(tmp_path, monkeypatch):
