@@ -95,7 +95,8 @@ def _pin(app: ApplicationSubmitted, checked: Accepted, step: Step) -> CaseState:
         for item in items
     }  # fmt: skip
     state.runs = {code: ItemRun() for code in state.plan}
-    state.form = dict(app.form)
+    fields = {code for item in items for code in item.fields}
+    state.form = {code: value for code, value in app.form.items() if code in fields}
     state.materials = {m.material_code: m for m in app.materials}
     state.commitments = {
         c.material_code: CommitmentState(

@@ -46,9 +46,7 @@ def task_event(state: CaseState, code: str, step: Step) -> ItemTaskDispatched:
         if other.status == RunStatus.APPROVED
         for name, value in other.outputs.items()
     }
-    fields = {
-        f: state.form.get(f) or produced[f] for f in item.fields if f in state.form or f in produced
-    }
+    fields = {f: value for f in item.fields if (value := state.form.get(f) or produced.get(f))}
     return ItemTaskDispatched(
         event_id=derive_event_id(state.case_id, f"task:{code}:{run.attempt}"),
         case_id=state.case_id,

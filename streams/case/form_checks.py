@@ -9,6 +9,9 @@ from decimal import Decimal, InvalidOperation
 from topology.catalog import FieldSpec
 from topology.identifiers import citizen_id_problem, uscc_problem
 
+MAX_VALUE_CHARS = 1_000
+"""The longest form value (an address or a name is far shorter): a case's state, written on
+every change, does not grow with what a sender chooses to send."""
 _PHONE = re.compile(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
 
 EXPECTED = {
@@ -27,6 +30,8 @@ def value_problem(spec: FieldSpec, value: str) -> str | None:
     """Why ``value`` is not acceptable for ``spec``, or None."""
     if not value.strip():
         return "is empty"
+    if len(value) > MAX_VALUE_CHARS:
+        return f"is longer than {MAX_VALUE_CHARS} characters"
     match spec.kind:
         case "citizen_id":
             return citizen_id_problem(value)

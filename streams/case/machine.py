@@ -18,6 +18,7 @@ from streams.case.dispatching import cancel_event, task_event
 from streams.case.errors import UnexpectedInputError, UnknownCaseError
 from streams.case.evaluation import rate, rating_event
 from streams.case.policy import Step
+from streams.case.requests import check_request
 from streams.case.results import Report, on_status
 from streams.case.state import CasePhase, CaseState, RunStatus
 from streams.case.supplements import flush_window, on_provided, request_event
@@ -81,7 +82,9 @@ def _submitted(state: CaseState | None, app: ApplicationSubmitted, step: Step) -
 
 
 def _requested(state: CaseState, request: ApplicantRequest, step: Step) -> bool:
-    """Take an applicant's request once; a redelivery re-announces instead."""
+    """Take an applicant's request once, if it keeps the case's rules; a redelivery
+    re-announces instead."""
+    check_request(state, request, step)
     if not state.remember(request.event_id):
         reannounce(state, step)
         return False

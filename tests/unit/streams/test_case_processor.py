@@ -23,8 +23,10 @@ from topology.events import (
     ItemStatus,
     ItemTaskDispatched,
     Requester,
+    SupplementProvided,
     derive_event_id,
 )
+from topology.records import ConsumedRecord
 from topology.samples import sample_application
 from topology.settings import Settings
 
@@ -239,3 +241,22 @@ async def test_a_result_from_another_department_is_refused(worker, claims):
     [(_, headers)] = captured.dead
     assert headers["__connect.errors.exception.message"].startswith(b"wrong-department")
     assert _state(built).runs[task.item_code].status.value == "dispatched"
+
+
+async def test_a_bad_supplement_is_dead_lettered_alone_and_its_batch_goes_on(worker):
+    """Today's probe: an empty field in form_updates crashed the agent and lost the batch."""
+    built, agent, captured = worker
+    topics, codec = built.cases.topics, default_codec()
+    await put(agent, application(), topics.applications)
+    task = captured.events(ItemTaskDispatched)[0]
+    bad = SupplementProvided(event_id=derive_event_id("case-unit-1", "bad-answer"),
+                             case_id="case-unit-1", occurred_at=datetime.now(UTC),
+                             form_updates={"mother_name": ""})  # fmt: skip
+    batch = [ConsumedRecord(topics.applicant, 0, 10, b"case-unit-1", codec.encode(bad)),
+             ConsumedRecord(results_of(built), 0, 11, b"case-unit-1",
+                            codec.encode(approve(task)))]  # fmt: skip
+    await built.cases.handle_batch(batch)
+    [(_, headers)] = captured.dead
+    assert headers["__connect.errors.exception.class.name"] == b"InvalidInputError"
+    assert b"form_updates.mother_name" in headers["__connect.errors.exception.message"]
+    assert _state(built).runs[task.item_code].status.value == "approved"

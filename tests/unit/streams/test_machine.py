@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from streams.case.errors import UnexpectedInputError, UnknownCaseError
+from streams.case.errors import InvalidInputError, UnexpectedInputError, UnknownCaseError
 from streams.case.policy import Policy
 from streams.case.state import CasePhase, RunStatus
 from tests.unit.streams.harness import CaseRun, approve, approve_all, submit
@@ -22,6 +22,7 @@ from topology.events import (
     ItemTaskDispatched,
     Rating,
     Requester,
+    SupplementProvided,
     WithdrawalRequested,
     derive_event_id,
 )
@@ -226,3 +227,55 @@ def test_a_duplicate_final_answer_reannounces_the_tasks_in_flight():
     again = run.send(approve(registration))
     assert in_flight <= {e.event_id for e in again}
     assert run.state.runs["birth_medical_certificate"].attempt == 1
+
+
+def supplement_answer(run, form, cause="answer"):
+    return SupplementProvided(event_id=derive_event_id(run.state.case_id, cause),
+                              case_id=run.state.case_id, occurred_at=run.now,
+                              form_updates=form)  # fmt: skip
+
+
+def test_a_supplement_with_unknown_or_empty_fields_is_refused_whole():
+    run = submit("newborn_birth")
+    before = run.state.model_dump_json()
+    bad = supplement_answer(run, {"no_such_field": "x", "newborn_name": " "})
+    with pytest.raises(InvalidInputError) as refused:
+        run.send(bad)
+    assert "form_updates.no_such_field: not a field of this case" in str(refused.value)
+    assert "form_updates.newborn_name" in str(refused.value)
+    assert "is empty" in str(refused.value)
+    assert run.state.model_dump_json() == before, "nothing of it is applied, not even its id"
+
+
+def test_a_form_value_past_the_bound_is_refused_at_intake_and_later():
+    catalog = load_catalog()
+    app = sample_application(catalog, catalog.bundle("newborn_birth"), "case-long",
+                             random.Random(9))  # fmt: skip
+    long = app.model_copy(update={"form": {**app.form, "birth_institution": "医" * 1001}})
+    run = CaseRun()
+    run.send(long)
+    assert run.state.phase == CasePhase.REFUSED
+    [problem] = run.state.refusal
+    assert (problem.field, problem.code) == ("form.birth_institution", "INVALID_FIELD")
+    assert "longer than 1000 characters" in problem.message
+    ok = submit("newborn_birth")
+    with pytest.raises(InvalidInputError, match="longer than 1000"):
+        ok.send(supplement_answer(ok, {"birth_institution": "医" * 1001}))
+
+
+def test_free_text_past_the_bound_is_refused():
+    run = submit("employee_hiring")
+    request = withdrawal(run).model_copy(update={"reason": "不" * 2001})
+    with pytest.raises(InvalidInputError, match="reason: longer than 2000"):
+        run.send(request)
+    assert run.state.phase == CasePhase.ACTIVE
+
+
+def test_the_case_keeps_only_the_form_fields_its_items_use():
+    catalog = load_catalog()
+    app = sample_application(catalog, catalog.bundle("newborn_birth"), "case-extra",
+                             random.Random(9))  # fmt: skip
+    run = CaseRun()
+    run.send(app.model_copy(update={"form": {**app.form, "unrelated": "x" * 500}}))
+    assert run.state.phase == CasePhase.ACTIVE
+    assert "unrelated" not in run.state.form
