@@ -7,12 +7,14 @@ import sys
 import typer
 from rich.console import Console
 
+from deploy.acls_cli import acls_app
 from deploy.adapter_cli import adapter_app, simulate_app
 from deploy.bench_cli import bench
 from deploy.broker import BrokerError
 from deploy.broker_cli import broker_app
 from deploy.catalog_cli import catalog_app
 from deploy.demo_cli import register_demo
+from deploy.principals_cli import principals_app
 from deploy.schemas_cli import schemas_app
 from deploy.streams_cli import register_streams
 from deploy.topics_cli import topics_app
@@ -30,6 +32,8 @@ app.add_typer(simulate_app, name="simulate")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(schemas_app, name="schemas")
 app.add_typer(topics_app, name="topics")
+app.add_typer(acls_app, name="acls")
+app.add_typer(principals_app, name="principals")
 register_streams(app)
 register_demo(app)
 app.command(name="bench")(bench)

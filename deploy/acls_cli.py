@@ -1,0 +1,93 @@
+"""`onething acls plan`: the ACLs topology declares per principal, and their diff against a
+list of existing ones. No broker speaks SASL yet, so there is no `apply` and no live plan."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from deploy.acls_plan import AclChange, plan, summary
+from topology.acls import AclBinding, bus_acls
+from topology.acls_text import from_rows, kafka_acls_text, markdown_table, to_rows
+from topology.catalog import all_catalogs
+from topology.principals import department_codes
+from topology.settings import get_settings
+from topology.topics import Topics
+
+acls_app = typer.Typer(help="Kafka ACLs rendered from topology: least privilege per principal.")
+_out = Console()
+_err = Console(stderr=True)
+NEEDS_BROKER = 2
+NO_BROKER_YET = (
+    "error: `acls plan` against a broker needs its SASL_SSL listener and authorizer "
+    "(issue 12, not built yet).\nfix: run `onething acls plan --offline`."
+)
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def declared_acls(topics: Topics) -> list[AclBinding]:
+    """Every binding of the bus, for every region's departments (one bus serves them all)."""
+    return bus_acls(topics, department_codes(all_catalogs()))
+
+
+def security_md_table() -> str:
+    """The table of deploy/SECURITY.md: the default prefix, one department standing for all."""
+    return markdown_table(bus_acls(Topics("onething"), ["<department>"]))
+
+
+def _render(bindings: list[AclBinding], fmt: Format) -> str:
+    if fmt is Format.json:
+        return json.dumps(to_rows(bindings), indent=2, ensure_ascii=False) + "\n"
+    if fmt is Format.markdown:
+        return markdown_table(bindings)
+    return kafka_acls_text(bindings)
+
+
+def _print_changes(changes: list[AclChange]) -> None:
+    for change in changes:
+        b = change.binding
+        sign = "+" if change.action == "add" else "-"
+        typer.echo(f"{sign} {b.principal} {b.permission} {b.operation} {b.resource_type} "
+                   f"{b.pattern_type} {b.resource_name}")  # fmt: skip
+    typer.echo(summary(changes))
+
+
+@acls_app.command("plan")
+def plan_cmd(
+    offline: bool = typer.Option(False, "--offline", help="From topology alone, no broker."),
+    existing: Path | None = typer.Option(
+        None, "--existing", help="With --offline: diff against these bindings (JSON rows)."
+    ),
+    prune: bool = typer.Option(
+        False, "--prune", help="Also remove what topology no longer declares."
+    ),
+    principal: str | None = typer.Option(None, "--principal", "-p", help="Only this principal."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text, json or markdown."),
+) -> None:
+    """The declared ACLs (per principal), or what would change against --existing."""
+    if not offline:
+        _err.print(NO_BROKER_YET, markup=False, highlight=False)
+        raise typer.Exit(NEEDS_BROKER)
+    topics = Topics(get_settings().topic_prefix)
+    desired = declared_acls(topics)
+    if principal:
+        desired = [b for b in desired if b.principal == f"User:{principal}"]
+        if not desired:
+            _err.print(f"error: no ACLs for principal {principal!r}", markup=False)
+            raise typer.Exit(1)
+    if existing is None:
+        typer.echo(_render(desired, fmt), nl=False)
+        return
+    have = from_rows(json.loads(existing.read_text(encoding="utf-8")))
+    if principal:
+        have = [b for b in have if b.principal == f"User:{principal}"]
+    _print_changes(plan(desired, have, topics=topics, prune=prune))
