@@ -3,8 +3,6 @@ problem (一次告知)."""
 
 from __future__ import annotations
 
-import hashlib
-
 from streams.case.commitments import commitment_event
 from streams.case.dispatching import dispatch_ready
 from streams.case.intake import Accepted, check_application
@@ -19,6 +17,7 @@ from topology.events import (
     Problem,
     derive_event_id,
 )
+from topology.identifiers import holder_reference
 
 
 def admit(app: ApplicationSubmitted, step: Step) -> CaseState:
@@ -60,7 +59,7 @@ def refused_event(state: CaseState, step: Step) -> ApplicationRefused:
 
 
 def _base(app: ApplicationSubmitted, step: Step) -> CaseState:
-    digest = hashlib.sha256(app.applicant.id_number.encode()).hexdigest()
+    digest = holder_reference(step.policy.holder_key, app.applicant.id_number)
     return CaseState(
         case_id=app.case_id, bundle_code=app.bundle_code, bundle_name=app.bundle_code,
         region=app.region, catalogue_version=app.catalogue_version, catalogue_fingerprint="",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -28,6 +29,10 @@ class Policy:
     """Supplement requests arriving within this window are merged into one (一次反馈)."""
     supplement_due: timedelta = timedelta(days=15)
     loader: CatalogLoader = load_catalog
+    holder_key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+    """Key of the holder pseudonyms (``holder_ref``). Workers load the deployment's from the
+    state directory, so every worker and restart names a holder the same way; the random
+    default serves tests, which compare no pseudonym across processes."""
 
 
 @dataclass

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from streams.runtime.key_files import write_private
 from topology.events import CertificateIssued
 
 
@@ -43,24 +44,21 @@ class IssuerKey:
 
     @classmethod
     def load_or_create(cls, directory: Path) -> IssuerKey:
-        """The key in ``directory``, created on first use (mode 0600)."""
+        """The key in ``directory``, created on first use (0600 from its first byte)."""
         path = directory / "issuer-ed25519.pem"
-        if path.exists():
-            loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
-            if not isinstance(loaded, Ed25519PrivateKey):
-                raise ValueError(f"{path} is not an Ed25519 private key")
-            return cls(loaded)
-        directory.mkdir(parents=True, exist_ok=True)
-        key = Ed25519PrivateKey.generate()
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())  # fmt: skip
-        path.write_bytes(pem)
-        path.chmod(0o600)
-        (directory / "issuer-ed25519.pub.pem").write_bytes(
-            key.public_key().public_bytes(serialization.Encoding.PEM,
-                                          serialization.PublicFormat.SubjectPublicKeyInfo)
-        )  # fmt: skip
-        return cls(key)
+        if not path.exists():
+            pem = Ed25519PrivateKey.generate().private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption())  # fmt: skip
+            write_private(path, pem)  # a worker starting beside us may have won: read it
+        loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(loaded, Ed25519PrivateKey):
+            raise ValueError(f"{path} is not an Ed25519 private key")
+        public = directory / "issuer-ed25519.pub.pem"
+        if not public.exists():
+            public.write_bytes(loaded.public_key().public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+        return cls(loaded)
 
 
 def load_public_key(path: Path) -> Ed25519PublicKey:

@@ -15,6 +15,7 @@ from streams.issuance.service import IssuanceService
 from streams.issuance.signing import IssuerKey
 from streams.runtime.app import StreamsConfig, create_app
 from streams.runtime.case_processor import CaseProcessor
+from streams.runtime.key_files import load_or_create_secret
 from streams.runtime.ratings import RatingsAggregator
 from streams.runtime.views import register_views
 from topology.catalog import load_catalog
@@ -27,8 +28,10 @@ from topology.workdays import WorkCalendar
 def policy_from(settings: Settings) -> Policy:
     calendar = WorkCalendar.build(settings.holidays, settings.extra_workdays,
                                   settings.workday_seconds)  # fmt: skip
+    holder_key = load_or_create_secret(settings.state_dir / "keys" / "holder-ref.key")
     return Policy(calendar=calendar,
-                  supplement_window=timedelta(seconds=settings.supplement_window_s))  # fmt: skip
+                  supplement_window=timedelta(seconds=settings.supplement_window_s),
+                  holder_key=holder_key)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,8 @@ class BundleCompleted(Event):
     )
     holder_ref: Sha256Hex | None = Field(
         default=None,
-        description="SHA-256 (hex) of the applicant's id number, for the certificates; "
+        description="HMAC-SHA256 (hex) of the applicant's id number under the bus's holder "
+        "key, for the certificates; never the clear id, nor a bare hash of it. "
         "never the clear id. Null from v1 writers.",
     )
 

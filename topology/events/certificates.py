@@ -25,7 +25,8 @@ class CertificateIssued(Event):
     certificate_type: Code = Field(description="Catalogue code of the certificate type.")
     certificate_number: str = Field(min_length=1, description="The certificate's number.")
     holder_ref: Sha256Hex = Field(
-        description="SHA-256 (hex) of the holder's id number; never the clear id."
+        description="HMAC-SHA256 (hex) of the holder's id number under the bus's holder key; "
+        "never the clear id."
     )
     issued_at: Timestamp = Field(description="When it was issued.")
     signature: bytes = Field(description="Signature over the certificate payload.")
