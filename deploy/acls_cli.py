@@ -22,6 +22,7 @@ acls_app = typer.Typer(help="Kafka ACLs rendered from topology: least privilege 
 _out = Console()
 _err = Console(stderr=True)
 NEEDS_BROKER = 2
+GENERIC = "<department>"
 NO_BROKER_YET = (
     "error: `acls plan` against a broker needs its SASL_SSL listener and authorizer "
     "(issue 12, not built yet).\nfix: run `onething acls plan --offline`."
@@ -41,7 +42,7 @@ def declared_acls(topics: Topics) -> list[AclBinding]:
 
 def security_md_table() -> str:
     """The table of deploy/SECURITY.md: the default prefix, one department standing for all."""
-    return markdown_table(bus_acls(Topics("onething"), ["<department>"]))
+    return markdown_table(bus_acls(Topics("onething"), [GENERIC]))
 
 
 def _render(bindings: list[AclBinding], fmt: Format) -> str:
@@ -72,13 +73,16 @@ def plan_cmd(
     ),
     principal: str | None = typer.Option(None, "--principal", "-p", help="Only this principal."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text, json or markdown."),
+    generic: bool = typer.Option(
+        False, "--generic", help="One department <department> for all (deploy/SECURITY.md)."
+    ),
 ) -> None:
     """The declared ACLs (per principal), or what would change against --existing."""
     if not offline:
         _err.print(NO_BROKER_YET, markup=False, highlight=False)
         raise typer.Exit(NEEDS_BROKER)
     topics = Topics(get_settings().topic_prefix)
-    desired = declared_acls(topics)
+    desired = bus_acls(topics, [GENERIC]) if generic else declared_acls(topics)
     if principal:
         desired = [b for b in desired if b.principal == f"User:{principal}"]
         if not desired:

@@ -88,13 +88,21 @@ def test_ops_describes_every_topic_and_group_and_reads_none():
     for spec in TOPICS.all(DEPARTMENTS):
         assert allowed("ops", Operation.DESCRIBE, spec.name)
     assert allowed("ops", Operation.DESCRIBE, TOPICS.app_id("streams"), ResourceType.GROUP)
-    assert allowed("ops", Operation.DESCRIBE, consumer_group("onething", ["tax"]), ResourceType.GROUP)
+    assert allowed(
+        "ops", Operation.DESCRIBE, consumer_group("onething", ["tax"]), ResourceType.GROUP
+    )
     assert {b.operation for b in of("ops")} == {Operation.DESCRIBE}
 
 
 def test_only_streams_writes_tasks_case_events_and_completions():
-    for name in [TOPICS.case_events, TOPICS.completions, *(TOPICS.department(d).tasks for d in DEPARTMENTS)]:
-        writers = {b.principal for b in ACLS if b.resource_name == name and b.operation == Operation.WRITE}
+    for name in [
+        TOPICS.case_events,
+        TOPICS.completions,
+        *(TOPICS.department(d).tasks for d in DEPARTMENTS),
+    ]:
+        writers = {
+            b.principal for b in ACLS if b.resource_name == name and b.operation == Operation.WRITE
+        }
         assert writers == {"User:streams"}, name
 
 
@@ -111,7 +119,9 @@ def test_certificates_reads_completions_and_case_events_and_writes_certificates(
     assert allowed("certificates", Operation.READ, TOPICS.completions)
     assert allowed("certificates", Operation.READ, TOPICS.case_events)
     assert allowed("certificates", Operation.WRITE, TOPICS.certificates)
-    assert allowed("certificates", Operation.WRITE, TOPICS.changelog("certificates", "certificates"))
+    assert allowed(
+        "certificates", Operation.WRITE, TOPICS.changelog("certificates", "certificates")
+    )
     assert not allowed("certificates", Operation.WRITE, TOPICS.completions)
     assert not allowed("certificates", Operation.READ, TOPICS.applications)
 
@@ -124,13 +134,15 @@ def test_every_declared_topic_has_a_writer_and_a_faust_topic_its_app():
     for kind in ("streams", "certificates"):
         for table in ("cases",) if kind == "streams" else ("certificates",):
             name = TOPICS.changelog(kind, table)
-            assert allowed(kind, Operation.READ, name) and allowed(kind, Operation.WRITE, name)
+            assert allowed(kind, Operation.READ, name)
+            assert allowed(kind, Operation.WRITE, name)
 
 
 def test_every_literal_topic_acl_names_a_declared_topic():
     declared = {spec.name for spec in TOPICS.all(DEPARTMENTS)}
+    topic, literal_ = ResourceType.TOPIC, PatternType.LITERAL
     literal = {b.resource_name for b in ACLS
-               if b.resource_type == ResourceType.TOPIC and b.pattern_type == PatternType.LITERAL}  # fmt: skip
+               if b.resource_type == topic and b.pattern_type == literal_}  # fmt: skip
     assert literal <= declared
 
 
@@ -142,7 +154,9 @@ def test_prefixes_fence_the_bus_and_each_department():
 
 
 def test_no_cluster_acl_and_admin_needs_none():
-    assert not [b for b in ACLS if b.resource_type in (ResourceType.CLUSTER, ResourceType.TRANSACTIONAL_ID)]
+    assert not [
+        b for b in ACLS if b.resource_type in (ResourceType.CLUSTER, ResourceType.TRANSACTIONAL_ID)
+    ]
     admin = next(p for p in bus_principals(DEPARTMENTS) if p.name == "admin")
     assert acls_of(admin, TOPICS, DEPARTMENTS) == []
 

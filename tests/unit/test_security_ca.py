@@ -22,11 +22,17 @@ def mode(path) -> int:
 def test_keys_are_created_0600_with_o_excl_and_never_chmodded(tmp_path, monkeypatch):
     opened, chmodded = [], []
     real_open = os.open
-    monkeypatch.setattr(files.os, "open", lambda p, f, m=0o777: opened.append((f, m)) or real_open(p, f, m))
+
+    def spy_open(path, flags, mode=0o777):
+        opened.append((flags, mode))
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(files.os, "open", spy_open)
     monkeypatch.setattr(os, "chmod", lambda *a, **k: chmodded.append(a))
     layout = SecurityLayout(tmp_path)
     ensure_certificates(layout, now=NOW)
-    assert opened and all(m == 0o600 and f & os.O_EXCL and f & os.O_CREAT for f, m in opened)
+    assert len(opened) == 3  # CA key, broker key, broker keystore
+    assert all(m == 0o600 and f & os.O_EXCL and f & os.O_CREAT for f, m in opened)
     assert chmodded == []
     for key in (layout.ca_key, layout.broker_key, layout.broker_keystore):
         assert mode(key) == 0o600, key
@@ -46,7 +52,8 @@ def test_a_private_file_is_0600_even_with_a_permissive_umask(tmp_path):
 def test_the_broker_certificate_is_signed_by_the_ca_for_localhost(tmp_path):
     layout = SecurityLayout(tmp_path)
     issued = ensure_certificates(layout, now=NOW)
-    assert issued.ca_created and issued.broker_issued
+    assert issued.ca_created
+    assert issued.broker_issued
     ca = x509.load_pem_x509_certificate(layout.ca_cert.read_bytes())
     broker = x509.load_pem_x509_certificates(layout.broker_cert.read_bytes())[0]
     broker.verify_directly_issued_by(ca)
@@ -63,7 +70,8 @@ def test_a_second_run_reuses_everything(tmp_path):
     ensure_certificates(layout, now=NOW)
     before = {p.name: p.read_bytes() for p in layout.root.iterdir()}
     again = ensure_certificates(layout, now=NOW + timedelta(days=1))
-    assert not again.ca_created and not again.broker_issued
+    assert not again.ca_created
+    assert not again.broker_issued
     assert {p.name: p.read_bytes() for p in layout.root.iterdir()} == before
 
 
@@ -72,7 +80,8 @@ def test_an_expiring_or_missing_broker_certificate_is_issued_again_by_the_same_c
     ensure_certificates(layout, now=NOW)
     ca_before = layout.ca_cert.read_bytes()
     later = ensure_certificates(layout, now=NOW + SERVER_VALIDITY - timedelta(days=10))
-    assert later.broker_issued and not later.ca_created
+    assert later.broker_issued
+    assert not later.ca_created
     assert layout.ca_cert.read_bytes() == ca_before
     layout.broker_cert.unlink()
     assert ensure_certificates(layout, now=NOW).broker_issued

@@ -20,7 +20,8 @@ def test_a_created_password_is_random_and_the_file_0600(tmp_path):
     store = store_at(tmp_path)
     tax = store.create("tax").current.password
     health = store.create("health").current.password
-    assert tax != health and len(tax.reveal()) >= 40
+    assert tax != health
+    assert len(tax.reveal()) >= 40
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
     assert CredentialStore(store.path).entry("tax").current.password == tax
 
@@ -29,7 +30,8 @@ def test_rotation_keeps_the_previous_password_until_dropped(tmp_path):
     store = store_at(tmp_path)
     first = store.create("tax").current.password
     rotated = store.rotate("tax")
-    assert rotated.previous is not None and rotated.previous.password == first
+    assert rotated.previous is not None
+    assert rotated.previous.password == first
     assert rotated.current.password != first
     second = rotated.current.password
     assert store.rotate("tax").previous.password == second  # the first is forgotten

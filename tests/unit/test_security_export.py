@@ -72,7 +72,8 @@ def test_env_and_json_formats():
     env = render(config("p w'"), "env")
     assert "export ONETHING_KAFKA_SASL_PASSWORD=" + shlex.quote("p w'") in env
     rdkafka = json.loads(render(config("pw"), "json"))
-    assert rdkafka["sasl.username"] == "tax" and rdkafka["sasl.password"] == "pw"
+    assert rdkafka["sasl.username"] == "tax"
+    assert rdkafka["sasl.password"] == "pw"
     assert rdkafka["sasl.mechanisms"] == "SCRAM-SHA-512"
 
 
@@ -95,7 +96,8 @@ def test_create_then_export_prints_the_principal_and_list_no_secret(state):
     assert parse_jaas(props["sasl.jaas.config"]) == {"username": "tax", "password": password}
     assert props["ssl.truststore.location"] == str(state.ca_cert.resolve())
     listed = runner.invoke(app, ["principals", "list"], env={"COLUMNS": "200"})
-    assert "tax" in listed.output and password not in listed.output
+    assert "tax" in listed.output
+    assert password not in listed.output
 
 
 def test_rotate_and_errors_never_print_a_password(state):
@@ -106,9 +108,11 @@ def test_rotate_and_errors_never_print_a_password(state):
     new = CredentialStore(state.credentials).entry("tax").current.password.reveal()
     again = runner.invoke(app, ["principals", "create", "tax"])
     unknown = runner.invoke(app, ["principals", "export", "taxx"])
-    assert again.exit_code == 1 and unknown.exit_code == 1
+    assert again.exit_code == 1
+    assert unknown.exit_code == 1
     for result in (rotated, again, unknown):
-        assert old not in result.output and new not in result.output
+        assert old not in result.output
+        assert new not in result.output
 
 
 def test_no_command_takes_a_password_argument():
