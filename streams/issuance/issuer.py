@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import cache
 
 from streams.issuance.ledger import CaseCertificates, IssuedCertificate
-from streams.issuance.signing import IssuerKey, payload_bytes
+from streams.issuance.signing import IssuerKey, basis_digest, payload_bytes
 from topology.catalog import all_catalogs
 from topology.events import (
     BundleCompleted,
@@ -52,7 +52,7 @@ def issue(
         if certificate_type in ledger.issued:
             continue
         item_code, _ = certificate_outputs().get((done.bundle_code, certificate_type), (None, ""))
-        event = _sign(done, certificate_type, key)
+        event = _sign(done, certificate_type, item_code, key)
         ledger.issued[certificate_type] = IssuedCertificate(
             number=event.certificate_number, item_code=item_code, event_id=event.event_id
         )
@@ -60,12 +60,17 @@ def issue(
     return issued
 
 
-def _sign(done: BundleCompleted, certificate_type: str, key: IssuerKey) -> CertificateIssued:
+def _sign(
+    done: BundleCompleted, certificate_type: str, item_code: str | None, key: IssuerKey
+) -> CertificateIssued:
     number = certificate_number(done.case_id, certificate_type)
     holder = done.holder_ref or hashlib.sha256(done.case_id.encode()).hexdigest()
+    result = next((r for r in done.results if r.item_code == item_code), None)
+    basis = None if result is None else basis_digest(result.item_code, result.outputs)
     payload = payload_bytes(
         number=number, certificate_type=certificate_type, case_id=done.case_id,
         holder_ref=holder, issued_at=done.occurred_at.isoformat(), key_id=key.key_id,
+        item_code=item_code if basis else None, basis=basis,
     )  # fmt: skip
     return CertificateIssued(
         event_id=derive_event_id(done.case_id, f"certificate:{certificate_type}"),
@@ -73,6 +78,7 @@ def _sign(done: BundleCompleted, certificate_type: str, key: IssuerKey) -> Certi
         certificate_type=certificate_type, certificate_number=number, holder_ref=holder,
         issued_at=done.occurred_at, signature=key.private.sign(payload), key_id=key.key_id,
         payload_digest=hashlib.sha256(payload).hexdigest(),
+        item_code=item_code if basis else None, basis_digest=basis,
     )  # fmt: skip
 
 

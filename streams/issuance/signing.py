@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,23 +69,39 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
     return key
 
 
+def canonical_json(document: object) -> bytes:
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def basis_digest(item_code: str, outputs: Mapping[str, str]) -> str:
+    """What a certificate rests on: its item and that item's outputs, as a digest."""
+    document = {"item_code": item_code, "outputs": dict(outputs)}
+    return hashlib.sha256(canonical_json(document)).hexdigest()
+
+
 def payload_bytes(
     *, number: str, certificate_type: str, case_id: str, holder_ref: str, issued_at: str,
-    key_id: str,
+    key_id: str, item_code: str | None = None, basis: str | None = None,
 ) -> bytes:  # fmt: skip
-    """The signed document: canonical JSON of what the certificate event itself carries."""
+    """The signed document: canonical JSON of what the certificate event itself carries
+    (the item and basis only when present, so certificates signed without them verify)."""
     document = {
         "certificate_number": number, "certificate_type": certificate_type, "case_id": case_id,
         "holder_ref": holder_ref, "issued_at": issued_at, "key_id": key_id,
     }  # fmt: skip
-    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    if item_code is not None:
+        document["item_code"] = item_code
+    if basis is not None:
+        document["basis_digest"] = basis
+    return canonical_json(document)
 
 
 def event_payload(event: CertificateIssued) -> bytes:
     return payload_bytes(
         number=event.certificate_number, certificate_type=event.certificate_type,
         case_id=event.case_id, holder_ref=event.holder_ref,
-        issued_at=event.issued_at.isoformat(), key_id=event.key_id,
+        issued_at=event.issued_at.isoformat(), key_id=event.key_id, item_code=event.item_code,
+        basis=event.basis_digest,
     )  # fmt: skip
 
 

@@ -32,6 +32,16 @@ class CertificateIssued(Event):
     signature: bytes = Field(description="Signature over the certificate payload.")
     key_id: str = Field(min_length=1, description="Id of the signing key.")
     payload_digest: Sha256Hex = Field(description="SHA-256 (hex) of the signed payload.")
+    item_code: Code | None = Field(
+        default=None,
+        description="The item whose output this certificate is; signed. Null from v1 writers.",
+    )
+    basis_digest: Sha256Hex | None = Field(
+        default=None,
+        description="SHA-256 (hex) of the canonical JSON of that item's code and outputs in "
+        "the completion: what the certificate rests on, signed with it, without carrying "
+        "the outputs themselves. Null from v1 writers.",
+    )
 
 
 class CertificateRevoked(Event):

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from streams.issuance.signing import verify
+from streams.issuance.signing import basis_digest, verify
 from streams.runtime.app import StreamsConfig
 from streams.runtime.worker import build_issuance, build_streams, issuer_key
 from tests.unit.streams.feed import Feed, offline_producer
@@ -151,3 +151,18 @@ async def test_ratings_count_each_case_once(tmp_path, monkeypatch):
         await agent.put(key=b"case-rate-1", value=default_codec().encode(rating))
     totals = built.ratings.totals[b"newborn_birth|health"]
     assert totals == b'{"SATISFIED": 1}'
+
+
+async def test_what_a_certificate_rests_on_is_signed(issuance):
+    settings, agent, sent = issuance
+    await put(agent, completed("case-cert-6"))
+    [birth] = [e for e in sent if isinstance(e, CertificateIssued)
+               and e.certificate_type == "出生医学证明"]  # fmt: skip
+    assert birth.item_code == "birth_medical_certificate"
+    assert birth.basis_digest == basis_digest("birth_medical_certificate",
+                                              {"birth_medical_certificate": "O440100001"})
+    key = issuer_key(settings).public
+    assert verify(birth, key) is None
+    for forged in ({"basis_digest": basis_digest("birth_medical_certificate", {"x": "1"})},
+                   {"item_code": "hukou_registration"}):
+        assert verify(birth.model_copy(update=forged), key) is not None, forged
