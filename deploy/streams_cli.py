@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from deploy.readiness import mark_ready
+from deploy.revocations import RevocationUnknownError, find_revocation
 from streams.issuance.signing import load_public_key, verify
 from streams.runtime.app import StreamsConfig
 from streams.runtime.worker import build_issuance, build_streams, run_worker
@@ -19,6 +21,7 @@ from topology.codec import default_codec
 from topology.events import CertificateIssued
 from topology.logs import configure_logging
 from topology.settings import get_settings
+from topology.topics import Topics
 
 streams_app = typer.Typer(help="The Faust stream processors (intake, dispatch, join, deadlines).")
 certificates_app = typer.Typer(help="The reference e-certificate service (统一发证).")
@@ -56,8 +59,13 @@ def faust_level(level: str) -> str:
 def verify_certificate(
     path: Path = typer.Argument(..., help="A CertificateIssued event, Avro single-object bytes."),
     public_key: Path | None = typer.Option(None, help="Issuer public key PEM."),
+    offline: bool = typer.Option(
+        False, "--offline", help="Check the signature only, not whether it was revoked."
+    ),
 ) -> None:
-    """Verify a certificate's Ed25519 signature and payload digest."""
+    """Verify a certificate's Ed25519 signature and payload digest, and that it is not
+    revoked (read from the bus's certificates topic). Exit 1: invalid or revoked; 2:
+    revocation could not be checked."""
     settings = get_settings()
     key_path = public_key or settings.state_dir / "keys" / "issuer-ed25519.pub.pem"
     event = default_codec().decode_as(path.read_bytes(), CertificateIssued, topic=str(path))
@@ -65,8 +73,23 @@ def verify_certificate(
     if problem:
         _out.print(f"[red]INVALID[/] {event.certificate_number}: {problem}")
         raise typer.Exit(1)
-    _out.print(f"[green]valid[/] {event.certificate_type} {event.certificate_number} "
-               f"(key {event.key_id})")  # fmt: skip
+    what = f"{event.certificate_type} {event.certificate_number} (key {event.key_id})"
+    if offline:
+        _out.print(f"[green]valid signature[/] {what}; revocation not checked (--offline)")
+        return
+    topic = Topics(settings.topic_prefix).certificates
+    try:
+        revoked = asyncio.run(find_revocation(settings.kafka_bootstrap, topic,
+                                              event.certificate_number))  # fmt: skip
+    except RevocationUnknownError as error:
+        _out.print(f"[yellow]signature valid, revocation unknown[/] {what}: {error}; "
+                   "fix: start the broker, or pass --offline to check the signature only")
+        raise typer.Exit(2) from None
+    if revoked is not None:
+        _out.print(f"[red]REVOKED[/] {what} at {revoked.occurred_at.isoformat()}: "
+                   f"{revoked.reason}")  # fmt: skip
+        raise typer.Exit(1)
+    _out.print(f"[green]valid[/] {what}, not revoked")
 
 
 def show_case(case_id: str, url: str | None = None, as_json: bool = False) -> None:
