@@ -126,12 +126,13 @@ def _streams(who: Principal, topics: Topics, departments: tuple[str, ...]) -> li
 
 
 def _certificates(who: Principal, topics: Topics, _: tuple[str, ...]) -> list[AclBinding]:
-    """Completions and case facts (revocations) in; certificates out."""
+    """Completions and case facts (revocations) in; certificates out, and read back by
+    ``certificates verify`` (the topic is the record of revocations)."""
     consumed = [topics.completions, topics.case_events]
     internal = faust_topics(topics, "certificates")
     writes = [topics.certificates, *internal, *(dlq_of(name) for name in consumed)]
     return [
-        *_topics(who, Operation.READ, [*consumed, *internal]),
+        *_topics(who, Operation.READ, [*consumed, *internal, topics.certificates]),
         *_topics(who, Operation.WRITE, writes),
         _group(who, topics.app_id("certificates")),
     ]

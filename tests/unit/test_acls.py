@@ -123,6 +123,7 @@ def test_certificates_reads_completions_and_case_events_and_writes_certificates(
         "certificates", Operation.WRITE, TOPICS.changelog("certificates", "certificates")
     )
     assert not allowed("certificates", Operation.WRITE, TOPICS.completions)
+    assert allowed("certificates", Operation.READ, TOPICS.certificates)  # certificates verify
     assert not allowed("certificates", Operation.READ, TOPICS.applications)
 
 
