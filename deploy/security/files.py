@@ -1,5 +1,5 @@
-"""Where the security material lives, and how a secret file is written: 0600 from its first
-byte (created with that mode, never chmod-ed after), replaced atomically."""
+"""Where the security material lives; secret files are written by ``topology.secret_files``
+(0600 from their first byte), public ones here."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+
+from topology.secret_files import write_private
+
+__all__ = ["SecurityLayout", "write_private", "write_public"]
 
 
 @dataclass(frozen=True)
@@ -48,22 +52,6 @@ class SecurityLayout:
     def ensure_root(self) -> Path:
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         return self.root
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` readable by its owner only: a new file opened 0600 with
-    O_EXCL (no one can have it open before), then renamed over the old one."""
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 def write_public(path: Path, data: bytes) -> None:

@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from streams.runtime.key_files import write_private
 from topology.events import CertificateIssued
+from topology.secret_files import create_private
 
 
 def _raw_public(key: Ed25519PublicKey) -> bytes:
@@ -51,7 +51,7 @@ class IssuerKey:
             pem = Ed25519PrivateKey.generate().private_bytes(
                 serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                 serialization.NoEncryption())  # fmt: skip
-            write_private(path, pem)  # a worker starting beside us may have won: read it
+            create_private(path, pem)  # a worker starting beside us may have won: read it
         loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
         if not isinstance(loaded, Ed25519PrivateKey):
             raise ValueError(f"{path} is not an Ed25519 private key")

@@ -15,11 +15,11 @@ from streams.issuance.service import IssuanceService
 from streams.issuance.signing import IssuerKey
 from streams.runtime.app import StreamsConfig, create_app
 from streams.runtime.case_processor import CaseProcessor
-from streams.runtime.key_files import load_or_create_secret
 from streams.runtime.ratings import RatingsAggregator
 from streams.runtime.views import register_views
 from topology.catalog import load_catalog
 from topology.codec import default_codec
+from topology.secret_files import load_or_create_secret
 from topology.settings import Settings
 from topology.topics import Topics
 from topology.workdays import WorkCalendar

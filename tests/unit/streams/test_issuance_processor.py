@@ -58,6 +58,14 @@ async def issuance(tmp_path, monkeypatch) -> AsyncIterator[tuple]:
         yield settings, Feed(agent, service), sent
 
 
+def rejected(case_id: str) -> BundleRejected:
+    return BundleRejected(
+        event_id=derive_event_id(case_id, "rejected"), case_id=case_id, occurred_at=NOW,
+        bundle_code="newborn_birth", item_code="birth_medical_certificate",
+        department="health", reason="撤销",
+    )  # fmt: skip
+
+
 async def put(agent, event, topic: str | None = None) -> None:
     """Deliver ``event`` as read from its own topic, or from ``topic``."""
     topic = topic or agent.processor.outbox.topics.for_event(type(event).__name__)
@@ -97,11 +105,7 @@ async def test_events_it_does_not_act_on_are_passed_over_undecoded(issuance):
 async def test_a_rejection_after_issue_revokes(issuance):
     _, agent, sent = issuance
     await put(agent, completed("case-cert-2"))
-    await put(agent, BundleRejected(
-        event_id=derive_event_id("case-cert-2", "rejected"), case_id="case-cert-2",
-        occurred_at=NOW, bundle_code="newborn_birth", item_code="birth_medical_certificate",
-        department="health", reason="撤销",
-    ))  # fmt: skip
+    await put(agent, rejected("case-cert-2"))
     revoked = {e.certificate_number for e in sent if isinstance(e, CertificateRevoked)}
     issued = {e.certificate_number for e in sent if isinstance(e, CertificateIssued)}
     assert revoked == issued
@@ -110,11 +114,7 @@ async def test_a_rejection_after_issue_revokes(issuance):
 async def test_a_replay_after_revocation_issues_nothing(issuance):
     _, agent, sent = issuance
     await put(agent, completed("case-cert-4"))
-    await put(agent, BundleRejected(
-        event_id=derive_event_id("case-cert-4", "rejected"), case_id="case-cert-4",
-        occurred_at=NOW, bundle_code="newborn_birth", item_code="birth_medical_certificate",
-        department="health", reason="撤销",
-    ))  # fmt: skip
+    await put(agent, rejected("case-cert-4"))
     issued_before = sum(isinstance(e, CertificateIssued) for e in sent)
     await put(agent, completed("case-cert-4"))  # the same completion, replayed
     assert sum(isinstance(e, CertificateIssued) for e in sent) == issued_before

@@ -10,10 +10,10 @@ import pytest
 
 from streams.case.policy import Policy
 from streams.issuance.signing import IssuerKey
-from streams.runtime.key_files import load_or_create_secret, write_private
 from tests.unit.streams.harness import CaseRun
 from topology.catalog import load_catalog
 from topology.samples import sample_application
+from topology.secret_files import create_private, load_or_create_secret
 
 pytestmark = pytest.mark.unit
 
@@ -24,9 +24,9 @@ def mode(path) -> int:
 
 def test_a_secret_file_is_owner_only_and_never_overwritten(tmp_path):
     path = tmp_path / "keys" / "k"
-    assert write_private(path, b"first")
+    assert create_private(path, b"first")
     assert mode(path) == 0o600
-    assert not write_private(path, b"second")
+    assert not create_private(path, b"second")
     assert path.read_bytes() == b"first"
     assert [p.name for p in path.parent.iterdir()] == ["k"], "no temporary file left behind"
 
