@@ -1,11 +1,16 @@
-"""structlog set-up, configured once per process, with personal data masked before output."""
+"""structlog set-up, configured once per process, with personal data masked before output:
+in structlog's events (by key and by pattern, nested values and tracebacks included) and in
+every standard-library logger's records (Faust, mode, aiokafka), whatever handler prints
+them."""
 
 from __future__ import annotations
 
 import logging
 import re
 import sys
-from collections.abc import MutableMapping
+import traceback
+from collections.abc import Callable, MutableMapping
+from functools import cache
 from typing import Any
 
 import structlog
@@ -26,9 +31,22 @@ def mask_text(text: str) -> str:
     return _PHONE.sub(r"\1****\2", text)
 
 
+@cache
+def personal_keys() -> frozenset[str]:
+    """Keys masked whole: the usual names of personal data, and every form field the
+    catalogue marks ``personal`` (in any region)."""
+    from topology.catalog import CatalogError, all_catalogs  # data: loaded when first needed
+
+    try:
+        marked = {f.code for catalog in all_catalogs() for f in catalog.fields if f.personal}
+    except CatalogError:  # a broken catalogue must not stop the logging that reports it
+        return _PII_KEYS
+    return _PII_KEYS | marked
+
+
 def mask_value(key: str, value: Any) -> Any:
-    """Mask one log value: known personal-data keys fully, anything else by pattern."""
-    if key in _PII_KEYS and value is not None:
+    """Mask one log value: personal-data keys fully, anything else by pattern."""
+    if key in personal_keys() and value is not None:
         return "***"
     if isinstance(value, str):
         return mask_text(value)
@@ -68,8 +86,8 @@ def configure_logging(settings: Settings | None = None, *, force: bool = False) 
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,  # before masking: tracebacks are masked too
             mask_personal_data,
-            structlog.processors.format_exc_info,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
@@ -77,4 +95,33 @@ def configure_logging(settings: Settings | None = None, *, force: bool = False) 
         cache_logger_on_first_use=True,
     )
     logging.basicConfig(level=max(level, logging.WARNING), stream=sys.stderr, force=force)
+    mask_standard_logging()
     _configured = True
+
+
+def mask_standard_logging() -> None:
+    """Mask every standard-library log record as it is made: its message, its traceback and
+    its stack, before any handler (Faust's and mode's own included) formats it."""
+    base = logging.getLogRecordFactory()
+    if getattr(base, "masks_personal_data", False):
+        return
+    logging.setLogRecordFactory(_masking(base))
+
+
+def _masking(base: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+    def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = base(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # arguments that do not fit the format
+            message = f"{record.msg} {record.args}"
+        record.msg, record.args = mask_text(message), None
+        if record.exc_info and record.exc_info[0] is not None and not record.exc_text:
+            record.exc_text = mask_text("".join(traceback.format_exception(*record.exc_info)))
+            record.exc_text = record.exc_text.rstrip("\n")
+        if record.stack_info:
+            record.stack_info = mask_text(record.stack_info)
+        return record
+
+    make.masks_personal_data = True  # type: ignore[attr-defined]
+    return make

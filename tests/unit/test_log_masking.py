@@ -1,0 +1,45 @@
+"""No personal number in clear in any log line: structlog's events, their tracebacks, and the
+standard-library loggers of Faust, mode and aiokafka."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+ID = "11010519491231002X"  # generated: area 110105, born 1949-12-31
+PHONE = "13812345678"
+NAME = "测试甲"
+
+SCRIPT = f"""
+import logging, structlog
+from topology.logs import configure_logging
+configure_logging()
+log = structlog.get_logger("t")
+log.warning("form_seen", mother_name="{NAME}", nested={{"applicant": {{"id_number": "{ID}"}}}})
+try:
+    raise ValueError("bad applicant {ID}")
+except ValueError:
+    log.exception("structlog_traceback")
+    logging.getLogger("aiokafka").exception("stdlib traceback for %s", "{PHONE}")
+logging.getLogger("faust").warning("stdlib message %s %s", "{ID}", "{PHONE}")
+logging.getLogger("mode").warning("stack", stack_info=True)
+"""
+
+
+def test_personal_data_is_masked_in_every_logger():
+    done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
+                          timeout=60, check=False,
+                          env={"ONETHING_LOG_FORMAT": "json", "PATH": "/usr/bin:/bin"})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    out = done.stderr
+    for expected in ("form_seen", "structlog_traceback", "ValueError", "stdlib traceback for",
+                     "stdlib message", "110105********002X", "138****5678"):  # fmt: skip
+        assert expected in out, expected
+    assert ID not in out
+    assert PHONE not in out
+    assert NAME not in out, "a field the catalogue marks personal is masked by its key"
+    assert out.count("Traceback (most recent call last)") == 2
