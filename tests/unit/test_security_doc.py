@@ -38,3 +38,15 @@ def test_the_doc_lists_what_is_not_done_yet():
     not_yet = text[text.index("## Not yet") :]
     for part in ("Broker listener", "Authorizer", "Clients", "Encryption", "Retention"):
         assert part in not_yet
+
+
+def test_the_retention_table_is_current():
+    from deploy.security.retention import retention_table
+
+    text = DOC.read_text(encoding="utf-8")
+    start = text.index("<!-- retention:begin -->\n") + len("<!-- retention:begin -->\n")
+    assert text[start : text.index("<!-- retention:end -->")] == retention_table(), (
+        "regenerate the table with deploy.security.retention.retention_table()"
+    )
+    assert "| `onething.case.applications.v1` |" in text
+    assert "| 30 days |" in text

@@ -1,0 +1,25 @@
+"""How long each topic of the bus keeps its records, as topology configures it: the table in
+deploy/SECURITY.md is rendered here (and a test keeps the two equal)."""
+
+from __future__ import annotations
+
+from topology.topics import DAY_MS, Topics
+
+EXAMPLE_DEPARTMENT = "tax"
+"""Department topics are alike for every department; the table shows one."""
+
+
+def _kept(config: dict[str, str]) -> str:
+    if config.get("cleanup.policy") == "compact":
+        return "compacted: the latest record per key, until deleted"
+    days = int(config.get("retention.ms", "0")) // DAY_MS
+    return f"{days} days"
+
+
+def retention_table(prefix: str = "onething") -> str:
+    """A Markdown table: every topic of a bus (one department shown), what it holds, how
+    long it is kept."""
+    rows = ["| topic | holds | kept |", "|---|---|---|"]
+    for spec in Topics(prefix).all([EXAMPLE_DEPARTMENT]):
+        rows.append(f"| `{spec.name}` | {spec.doc} | {_kept(dict(spec.config))} |")
+    return "\n".join(rows) + "\n"
