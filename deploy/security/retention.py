@@ -19,7 +19,6 @@ def _kept(config: dict[str, str]) -> str:
 def retention_table(prefix: str = "onething") -> str:
     """A Markdown table: every topic of a bus (one department shown), what it holds, how
     long it is kept."""
-    rows = ["| topic | holds | kept |", "|---|---|---|"]
-    for spec in Topics(prefix).all([EXAMPLE_DEPARTMENT]):
-        rows.append(f"| `{spec.name}` | {spec.doc} | {_kept(dict(spec.config))} |")
-    return "\n".join(rows) + "\n"
+    rows = [f"| `{spec.name}` | {spec.doc} | {_kept(dict(spec.config))} |"
+            for spec in Topics(prefix).all([EXAMPLE_DEPARTMENT])]  # fmt: skip
+    return "\n".join(["| topic | holds | kept |", "|---|---|---|", *rows]) + "\n"
