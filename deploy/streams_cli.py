@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,15 +13,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from deploy.applicant import bus_producer
 from deploy.readiness import mark_ready
 from deploy.revocations import RevocationUnknownError, find_revocation
 from streams.issuance.signing import load_public_key, verify
 from streams.runtime.app import StreamsConfig
 from streams.runtime.worker import build_issuance, build_streams, run_worker
-from topology.codec import default_codec
-from topology.events import CertificateIssued
+from topology.codec import cloudevent_headers, default_codec
+from topology.events import CaseErasureRequested, CertificateIssued, derive_event_id
 from topology.logs import configure_logging
-from topology.settings import get_settings
+from topology.settings import Settings, get_settings
 from topology.topics import Topics
 
 streams_app = typer.Typer(help="The Faust stream processors (intake, dispatch, join, deadlines).")
@@ -92,6 +94,23 @@ def verify_certificate(
     _out.print(f"[green]valid[/] {what}, not revoked")
 
 
+async def request_erasure(settings: Settings, case_id: str, reason: str) -> None:
+    """Publish a CaseErasureRequested for ``case_id`` on the bus's admin topic."""
+    topics = Topics(settings.topic_prefix)
+    request = CaseErasureRequested(
+        event_id=derive_event_id(case_id, f"erasure-request:{reason}"), case_id=case_id,
+        occurred_at=datetime.now(UTC), reason=reason, requested_by="ops",
+    )  # fmt: skip
+    producer = bus_producer(settings.kafka_bootstrap, linger_ms=0)
+    await producer.start()
+    try:
+        headers = cloudevent_headers(request, source="/ops")
+        await producer.send_and_wait(topics.admin, default_codec().encode(request),
+                                     key=case_id.encode(), headers=headers)  # fmt: skip
+    finally:
+        await producer.stop()
+
+
 def show_case(case_id: str, url: str | None = None, as_json: bool = False) -> None:
     """Print a case's state and timeline from the streams worker's web view."""
     settings = get_settings()
@@ -130,9 +149,20 @@ def register_streams(app: typer.Typer) -> None:
 
     @app.command("case")
     def case(
-        case_id: str,
+        words: list[str] = typer.Argument(..., metavar="ID | erase ID"),
         url: str | None = typer.Option(None, help="Streams worker base URL."),
         as_json: bool = typer.Option(False, "--json", help="JSON output."),
+        reason: str = typer.Option("", help="With erase: why, for the audit trail."),
     ) -> None:
-        """Show one case: its state, items and timeline (GET /cases/{id}/)."""
-        show_case(case_id, url, as_json)
+        """Show one case (state, items, timeline), or `case erase ID --reason TEXT`: erase a
+        finished case's personal data now (the case agent refuses a case in progress)."""
+        match words:
+            case [case_id]:
+                show_case(case_id, url, as_json)
+            case ["erase", case_id]:
+                if not reason.strip():
+                    raise typer.BadParameter("say why, for the audit trail", param_hint="--reason")
+                asyncio.run(request_erasure(get_settings(), case_id, reason))
+                _out.print(f"erasure of {case_id} requested; the case timeline shows it done")
+            case _:
+                raise typer.BadParameter("expected: ID, or erase ID", param_hint="ID")

@@ -112,7 +112,8 @@ def _department(who: Principal, topics: Topics, departments: tuple[str, ...]) ->
 def _streams(who: Principal, topics: Topics, departments: tuple[str, ...]) -> list[AclBinding]:
     """What applicants and departments say in; tasks, case facts and completions out."""
     owned = [topics.department(code) for code in departments]
-    consumed = [topics.applications, topics.applicant, topics.timers, topics.evaluations]
+    consumed = [topics.applications, topics.applicant, topics.timers, topics.evaluations,
+                topics.admin]  # fmt: skip
     consumed += [dept.results for dept in owned]
     internal = faust_topics(topics, "streams")
     writes = [dept.tasks for dept in owned]
@@ -143,12 +144,14 @@ def _portal(who: Principal, topics: Topics, _: tuple[str, ...]) -> list[AclBindi
 
 
 def _ops(who: Principal, topics: Topics, _: tuple[str, ...]) -> list[AclBinding]:
-    """DESCRIBE only: partitions, offsets and group lag; never a record."""
+    """DESCRIBE: partitions, offsets and group lag, never a record; and WRITE on the admin
+    topic only, for operators' requests such as erasing a finished case."""
     return [
-        AclBinding(who.user, kind, PatternType.PREFIXED, prefix, Operation.DESCRIBE)
-        for kind in (ResourceType.TOPIC, ResourceType.GROUP)
-        for prefix in bus_prefixes(topics)
-    ]
+        *(AclBinding(who.user, kind, PatternType.PREFIXED, prefix, Operation.DESCRIBE)
+          for kind in (ResourceType.TOPIC, ResourceType.GROUP)
+          for prefix in bus_prefixes(topics)),
+        *_topics(who, Operation.WRITE, [topics.admin]),
+    ]  # fmt: skip
 
 
 Grants = Callable[[Principal, Topics, tuple[str, ...]], list[AclBinding]]

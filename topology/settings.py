@@ -97,6 +97,13 @@ class Settings(BaseSettings):
         gt=0,
         description="Supplement requests within this window become one (一次反馈).",
     )
+    erase_after_days: float | None = Field(
+        default=180.0,
+        gt=0,
+        description="A finished case keeps its personal data this many days, then the case "
+        "agent erases it (form, materials, outputs, holder pseudonym); unset: only on "
+        "request (onething case erase).",
+    )
     region: str = Field(default="national", description="Catalogue region this deployment serves.")
     log_format: str = Field(
         default="auto", pattern="^(auto|json|console)$", description="auto: JSON unless a TTY."

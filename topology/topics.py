@@ -33,6 +33,8 @@ _LIFECYCLE: dict[str, tuple[str, str, bool, int]] = {
                     "department", False, 365),
     "timers": ("case.timers", "CaseTimerFired: a case's own wall-clock wake-ups (办结时限)",
                False, 1),
+    "admin": ("case.admin", "operators' requests about a case: erasure of a finished case's "
+              "personal data", False, 30),
 }  # fmt: skip
 
 # Which lifecycle topic carries which event type (Avro record name).
@@ -43,6 +45,8 @@ EVENT_TOPICS: dict[str, str] = {
     "EvaluationRequested": "applicant",
     "CommitmentFulfilled": "case_events",
     "CaseTimerFired": "timers",
+    "CaseErasureRequested": "admin",
+    "CaseErased": "case_events",
     "EvaluationSubmitted": "evaluations",
     "ApplicationAccepted": "case_events",
     "ApplicationRefused": "case_events",
@@ -141,6 +145,10 @@ class Topics:
     def timers(self) -> str:
         return self._name(_LIFECYCLE["timers"][0])
 
+    @property
+    def admin(self) -> str:
+        return self._name(_LIFECYCLE["admin"][0])
+
     def app_id(self, kind: str) -> str:
         """The Faust app id (and consumer group) of one kind of worker: streams, certificates."""
         return f"{self.prefix}-{kind}"
@@ -207,6 +215,7 @@ class Topics:
             self.applications,
             self.applicant,
             self.timers,
+            self.admin,
             self.completions,
             self.evaluations,
             self.case_events,

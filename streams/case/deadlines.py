@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from streams.case.commitments import commitment_event
 from streams.case.completion import reject
+from streams.case.erasure import erasure_due
 from streams.case.policy import Step
 from streams.case.state import CasePhase, CaseState, RunStatus
 from topology.events import (
@@ -107,4 +108,6 @@ def next_wakeup(state: CaseState, step: Step) -> datetime | None:
         candidates = [c for c in candidates if c == state.window_until]
     if any(not (p.fulfilled or p.overdue) for p in state.commitments.values()):
         candidates.append(step.now + timedelta(minutes=10))
+    if (erase_at := erasure_due(state, step)) is not None:
+        candidates.append(erase_at)
     return min(candidates) if candidates else None

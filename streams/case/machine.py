@@ -15,6 +15,7 @@ from streams.case.admission import accepted_event, admit, refused_event
 from streams.case.completion import completed_event, rejected_event, withdraw, withdrawn_event
 from streams.case.deadlines import check_commitments, check_deadlines
 from streams.case.dispatching import cancel_event, task_event
+from streams.case.erasure import check_erasure, erased_event, on_erasure_requested
 from streams.case.errors import UnexpectedInputError, UnknownCaseError
 from streams.case.evaluation import rate, rating_event
 from streams.case.policy import Step
@@ -24,6 +25,7 @@ from streams.case.state import CasePhase, CaseState, RunStatus
 from streams.case.supplements import flush_window, on_provided, request_event
 from topology.events import (
     ApplicationSubmitted,
+    CaseErasureRequested,
     CaseTimerFired,
     EvaluationRequested,
     Event,
@@ -58,6 +60,12 @@ def transition(state: CaseState | None, event: Event, step: Step) -> Transition:
     match event:
         case CaseTimerFired():
             return Transition(state, tick(state, step))
+        case CaseErasureRequested():
+            if not state.remember(event.event_id):
+                reannounce(state, step)
+                return Transition(state, False)
+            on_erasure_requested(state, event, step)
+            return Transition(state, True)
         case ItemStatusReported():
             report = on_status(state, event, step)
             if report is Report.DUPLICATE:
@@ -104,11 +112,16 @@ def tick(state: CaseState, step: Step) -> bool:
     flushed = flush_window(state, step)
     warned = check_deadlines(state, step)
     broken = check_commitments(state, step)
-    return flushed or warned or broken
+    erased = check_erasure(state, step)
+    return flushed or warned or broken or erased
 
 
 def reannounce(state: CaseState, step: Step) -> None:
-    """Send again every fact the current state implies; ids are deterministic."""
+    """Send again every fact the current state implies; ids are deterministic. An erased case
+    announces its erasure only: its other facts carried data it no longer holds."""
+    if state.erased_at is not None:
+        step.emit(erased_event(state, step))
+        return
     match state.phase:
         case CasePhase.REFUSED:
             step.emit(refused_event(state, step))

@@ -29,6 +29,9 @@ class Policy:
     """Supplement requests arriving within this window are merged into one (一次反馈)."""
     supplement_due: timedelta = timedelta(days=15)
     loader: CatalogLoader = load_catalog
+    erase_after: timedelta | None = None
+    """A finished case keeps its personal data this long, then the timer erases it (None:
+    until an operator asks, ``onething case erase``)."""
     holder_key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     """Key of the holder pseudonyms (``holder_ref``). Workers load the deployment's from the
     state directory, so every worker and restart names a holder the same way; the random

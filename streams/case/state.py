@@ -147,6 +147,9 @@ class CaseState(_Model):
     outcome_item: str | None = None
     rating: Rating | None = None
     rating_comment_given: bool = False
+    erased_at: datetime | None = None
+    """When the case's personal data was erased (it is finished for good then)."""
+    erasure_reason: str | None = None
     seen: list[str] = Field(default_factory=list)
     timeline: list[TimelineEntry] = Field(default_factory=list)
 

@@ -41,7 +41,7 @@ class CaseProcessor(EventAgent):
         self._index_stale = True
         app.on_partitions_revoked.connect(self._mark_index_stale)
         app.on_rebalance_complete.connect(self._mark_index_stale)
-        names = [topics.applications, topics.applicant, topics.timers]
+        names = [topics.applications, topics.applicant, topics.timers, topics.admin]
         names += [topics.department(d).results for d in sorted(set(departments))]
         self.attach(app, "cases", *names)
         app.timer(tick_interval_s, name="case-timers")(self._fire_due_timers)

@@ -29,9 +29,11 @@ def policy_from(settings: Settings) -> Policy:
     calendar = WorkCalendar.build(settings.holidays, settings.extra_workdays,
                                   settings.workday_seconds)  # fmt: skip
     holder_key = load_or_create_secret(settings.state_dir / "keys" / "holder-ref.key")
+    days = settings.erase_after_days
+    erase_after = None if days is None else timedelta(days=days)
     return Policy(calendar=calendar,
                   supplement_window=timedelta(seconds=settings.supplement_window_s),
-                  holder_key=holder_key)  # fmt: skip
+                  holder_key=holder_key, erase_after=erase_after)  # fmt: skip
 
 
 @dataclass(frozen=True)

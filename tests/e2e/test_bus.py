@@ -5,9 +5,11 @@ from __future__ import annotations
 import random
 import uuid
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from deploy.streams_cli import request_erasure
 from streams.issuance.signing import load_public_key, verify
 from tests.e2e.conftest import SILENT_DEPARTMENT
 from topology.catalog import load_catalog
@@ -16,6 +18,7 @@ from topology.events import (
     ApplicationRefused,
     BundleCompleted,
     BundleRejected,
+    CaseErased,
     DeadlineReached,
     ItemStatusReported,
     ItemTaskCancelled,
@@ -162,3 +165,20 @@ async def test_deadline_fires_with_no_traffic(bus):
 
     await bus.wait(overdue, 45, f"an overdue {SILENT_DEPARTMENT} item")
     assert phase(bus, app.case_id) == "accepted"
+
+
+async def test_a_finished_case_is_erased_on_request(bus):
+    """`onething case erase`: the case agent reduces a completed case and says so."""
+    app = new_case("newborn_birth", tag="erase")
+    await bus.portal.submit(app)
+    await bus.portal.flush()
+    await bus.wait(lambda seen: seen.finished([app.case_id]), 60, "the case completed")
+    await request_erasure(bus.settings, app.case_id, "申请人要求删除")
+    await bus.wait(lambda _: events(bus, app.case_id, CaseErased), 30, "the case erased")
+    [erased] = events(bus, app.case_id, CaseErased)
+    assert "申请人要求删除" in erased.reason
+    url = f"http://127.0.0.1:{bus.settings.streams_web_port}/cases/{app.case_id}/"
+    async with httpx.AsyncClient(timeout=10.0) as client:
+        view = (await client.get(url)).json()
+    assert view["phase"] == "completed"
+    assert view["timeline"][-1]["event"] == "erased"

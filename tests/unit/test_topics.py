@@ -65,6 +65,7 @@ def test_event_types_route_to_their_topics():
         "certificates",
         "evaluations",
         "timers",
+        "admin",
     }
     with pytest.raises(ValueError, match="department event"):
         topics.for_event("ItemTaskDispatched")

@@ -23,6 +23,8 @@ from topology.events.bundle import (
     BundleCompleted,
     BundleRejected,
     BundleWithdrawn,
+    CaseErased,
+    CaseErasureRequested,
     CaseTimerFired,
     DeadlineLevel,
     DeadlineReached,
@@ -74,6 +76,8 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     CaseTimerFired,
     WithdrawalRequested,
     EvaluationRequested,
+    CaseErasureRequested,
+    CaseErased,
 )
 EVENT_TYPES: dict[str, type[Event]] = {cls.avro_name: cls for cls in EVENT_CLASSES}
 
@@ -89,6 +93,8 @@ __all__ = [
     "BundleCompleted",
     "BundleRejected",
     "BundleWithdrawn",
+    "CaseErased",
+    "CaseErasureRequested",
     "CaseTimerFired",
     "CertificateIssued",
     "CertificateRevoked",

@@ -95,3 +95,18 @@ class CaseTimerFired(Event):
     due_at: Timestamp | None = Field(
         default=None, description="The instant the case asked to be woken at, if known."
     )
+
+
+class CaseErasureRequested(Event):
+    """An operator asks that a finished case's personal data be erased now (个人信息删除),
+    ahead of the retention period. A request: the case agent erases only a finished case."""
+
+    reason: str = Field(description="Why, for the audit trail (no personal data).")
+    requested_by: Code = Field(description="The operator or service that asked.")
+
+
+class CaseErased(Event):
+    """A finished case was reduced to what audit needs: its form, materials, item outputs
+    and holder pseudonym are gone; phase, items, times and timeline remain."""
+
+    reason: str = Field(description="On request (with its reason) or at the end of retention.")

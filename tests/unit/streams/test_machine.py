@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from streams.case.deadlines import next_wakeup
 from streams.case.errors import InvalidInputError, UnexpectedInputError, UnknownCaseError
-from streams.case.policy import Policy
+from streams.case.policy import Policy, Step
 from streams.case.state import CasePhase, RunStatus
 from tests.unit.streams.harness import CaseRun, approve, approve_all, submit
 from topology.catalog import load_catalog
@@ -16,6 +17,8 @@ from topology.events import (
     ApplicationAccepted,
     BundleCompleted,
     BundleWithdrawn,
+    CaseErased,
+    CaseErasureRequested,
     EvaluationRequested,
     EvaluationSubmitted,
     ItemTaskCancelled,
@@ -279,3 +282,49 @@ def test_the_case_keeps_only_the_form_fields_its_items_use():
     run.send(app.model_copy(update={"form": {**app.form, "unrelated": "x" * 500}}))
     assert run.state.phase == CasePhase.ACTIVE
     assert "unrelated" not in run.state.form
+
+
+def erasure_request(run, cause="erase"):
+    return CaseErasureRequested(event_id=derive_event_id(run.state.case_id, cause),
+                                case_id=run.state.case_id, occurred_at=run.now,
+                                reason="申请人要求删除", requested_by="ops")  # fmt: skip
+
+
+def test_a_finished_case_is_erased_on_request_and_says_only_that_afterwards():
+    run = submit("newborn_birth")
+    approve_all(run)
+    assert run.state.form
+    assert run.state.applicant_ref
+    run.send(erasure_request(run))
+    state = run.state
+    assert (state.form, state.materials, state.applicant_ref) == ({}, {}, "")
+    assert all(r.outputs == {} for r in state.runs.values())
+    assert state.phase == CasePhase.COMPLETED, "what audit needs stays"
+    assert [e.event for e in state.timeline][-1] == "erased"
+    [erased] = run.of(CaseErased)
+    assert "申请人要求删除" in erased.reason
+    again = run.send(approve(run.of(ItemTaskDispatched)[0]))  # a redelivered answer
+    assert [type(e) for e in again] == [CaseErased], "no fact re-sent with erased data"
+
+
+def test_a_case_in_progress_is_not_erased():
+    run = submit("newborn_birth")
+    with pytest.raises(InvalidInputError, match="only a finished case"):
+        run.send(erasure_request(run))
+    assert run.state.form
+
+
+def test_the_timer_erases_a_case_when_its_retention_ends():
+    run = submit("newborn_birth", policy=Policy(erase_after=timedelta(days=30)))
+    approve_all(run)
+    state = run.state
+    assert state is not None
+    assert state.finished_at is not None
+    wake = next_wakeup(state, Step(run.now, run.policy))
+    assert wake == state.finished_at + timedelta(days=30), "the timer wakes the case then"
+    run.tick(timedelta(days=29))
+    assert run.state.erased_at is None
+    run.tick(timedelta(days=2))
+    assert run.state.erased_at is not None
+    assert run.state.form == {}
+    assert len(run.of(CaseErased)) == 1
