@@ -1,15 +1,12 @@
 """structlog set-up, configured once per process, with personal data masked before output:
-in structlog's events (by key and by pattern, nested values and tracebacks included) and in
-every standard-library logger's records (Faust, mode, aiokafka), whatever handler prints
-them."""
+by key and by pattern, nested values and tracebacks included."""
 
 from __future__ import annotations
 
 import logging
 import re
 import sys
-import traceback
-from collections.abc import Callable, MutableMapping
+from collections.abc import MutableMapping
 from functools import cache
 from typing import Any
 
@@ -95,33 +92,4 @@ def configure_logging(settings: Settings | None = None, *, force: bool = False) 
         cache_logger_on_first_use=True,
     )
     logging.basicConfig(level=max(level, logging.WARNING), stream=sys.stderr, force=force)
-    mask_standard_logging()
     _configured = True
-
-
-def mask_standard_logging() -> None:
-    """Mask every standard-library log record as it is made: its message, its traceback and
-    its stack, before any handler (Faust's and mode's own included) formats it."""
-    base = logging.getLogRecordFactory()
-    if getattr(base, "masks_personal_data", False):
-        return
-    logging.setLogRecordFactory(_masking(base))
-
-
-def _masking(base: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
-    def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
-        record = base(*args, **kwargs)
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):  # arguments that do not fit the format
-            message = f"{record.msg} {record.args}"
-        record.msg, record.args = mask_text(message), None
-        if record.exc_info and record.exc_info[0] is not None and not record.exc_text:
-            record.exc_text = mask_text("".join(traceback.format_exception(*record.exc_info)))
-            record.exc_text = record.exc_text.rstrip("\n")
-        if record.stack_info:
-            record.stack_info = mask_text(record.stack_info)
-        return record
-
-    make.masks_personal_data = True  # type: ignore[attr-defined]
-    return make
