@@ -56,11 +56,8 @@ def routers_for(catalog: Catalog, departments: Sequence[str] | None) -> list[Dep
 
 
 def consumer_group(prefix: str, departments: Sequence[str]) -> str:
-    """The consumer group of a host: a department run alone keeps its own group (and so its
-    committed offsets); departments run together share one group, read by one consumer."""
-    if len(set(departments)) == 1:
-        return f"{prefix}.adapter.{departments[0]}"
-    return f"{prefix}.adapters"
+    """The consumer group of a host (``Topics.adapter_group``)."""
+    return Topics(prefix).adapter_group(departments)
 
 
 class AdapterHost:
