@@ -7,18 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from streams.case.errors import InvalidInputError
 from streams.case.policy import Step
 from streams.case.state import CaseState
 from topology.events import CaseErased, CaseErasureRequested, derive_event_id
 
 
 def on_erasure_requested(state: CaseState, request: CaseErasureRequested, step: Step) -> None:
-    if not state.phase.terminal:
-        raise InvalidInputError(
-            f"CaseErasureRequested refused: case {state.case_id} is {state.phase.value}; "
-            "only a finished case is erased (withdraw it first)"
-        )
+    """Erase a finished case (``requests.check_request`` refused any other) once."""
     if state.erased_at is None:
         erase(state, f"requested by {request.requested_by}: {request.reason}", step)
 

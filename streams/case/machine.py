@@ -34,8 +34,8 @@ from topology.events import (
     WithdrawalRequested,
 )
 
-ApplicantRequest = SupplementProvided | WithdrawalRequested | EvaluationRequested
-"""What the applicant sends after submitting; each is taken once, by its event id."""
+Request = SupplementProvided | WithdrawalRequested | EvaluationRequested | CaseErasureRequested
+"""What the applicant (or an operator) asks of a case; each is taken once, by its event id."""
 
 
 @dataclass(frozen=True)
@@ -60,18 +60,13 @@ def transition(state: CaseState | None, event: Event, step: Step) -> Transition:
     match event:
         case CaseTimerFired():
             return Transition(state, tick(state, step))
-        case CaseErasureRequested():
-            if not state.remember(event.event_id):
-                reannounce(state, step)
-                return Transition(state, False)
-            on_erasure_requested(state, event, step)
-            return Transition(state, True)
         case ItemStatusReported():
             report = on_status(state, event, step)
             if report is Report.DUPLICATE:
                 reannounce(state, step)
             return Transition(state, report.changed)
-        case SupplementProvided() | WithdrawalRequested() | EvaluationRequested():
+        case (SupplementProvided() | WithdrawalRequested() | EvaluationRequested()
+              | CaseErasureRequested()):  # fmt: skip
             return Transition(state, _requested(state, event, step))
     raise UnexpectedInputError(
         f"{type(event).__name__} is not an input of the case agent: the applicant sends "
@@ -89,9 +84,9 @@ def _submitted(state: CaseState | None, app: ApplicationSubmitted, step: Step) -
     return Transition(state, True)
 
 
-def _requested(state: CaseState, request: ApplicantRequest, step: Step) -> bool:
-    """Take an applicant's request once, if it keeps the case's rules; a redelivery
-    re-announces instead."""
+def _requested(state: CaseState, request: Request, step: Step) -> bool:
+    """Take a request once, if it keeps the case's rules; a redelivery re-announces
+    instead."""
     check_request(state, request, step)
     if not state.remember(request.event_id):
         reannounce(state, step)
@@ -103,6 +98,8 @@ def _requested(state: CaseState, request: ApplicantRequest, step: Step) -> bool:
             withdraw(state, request.reason, step)
         case EvaluationRequested():
             rate(state, request, step)
+        case CaseErasureRequested():
+            on_erasure_requested(state, request, step)
     return True
 
 

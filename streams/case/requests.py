@@ -1,5 +1,6 @@
-"""What an applicant's request may carry, checked before it touches the case: a refused
-request is dead-lettered alone with every problem named, and the case stays as it was.
+"""What a request to a case (an applicant's, or an operator's erasure) may carry, checked
+before it touches the case: a refused request is dead-lettered alone with every problem
+named, and the case stays as it was.
 
 The bounds keep a case's state (written to its changelog on every change) from growing with
 what a sender chooses to send.
@@ -11,7 +12,12 @@ from streams.case.errors import InvalidInputError
 from streams.case.form_checks import expected, value_problem
 from streams.case.policy import Step
 from streams.case.state import CaseState
-from topology.events import EvaluationRequested, SupplementProvided, WithdrawalRequested
+from topology.events import (
+    CaseErasureRequested,
+    EvaluationRequested,
+    SupplementProvided,
+    WithdrawalRequested,
+)
 
 MAX_MATERIALS = 50
 """Materials in one answer at most."""
@@ -20,7 +26,8 @@ MAX_TEXT_CHARS = 2_000
 
 
 def check_request(
-    state: CaseState, request: SupplementProvided | WithdrawalRequested | EvaluationRequested,
+    state: CaseState,
+    request: SupplementProvided | WithdrawalRequested | EvaluationRequested | CaseErasureRequested,
     step: Step,
 ) -> None:  # fmt: skip
     """Raise :class:`InvalidInputError` naming every problem of ``request``."""
@@ -31,6 +38,11 @@ def check_request(
             problems = _text_problems("reason", request.reason)
         case EvaluationRequested():
             problems = _text_problems("comment", request.comment or "")
+        case CaseErasureRequested():
+            problems = _text_problems("reason", request.reason)
+            if not state.phase.terminal:
+                problems.append(f"case {state.case_id} is {state.phase.value}: only a finished "
+                                "case is erased (withdraw it first)")  # fmt: skip
     if problems:
         raise InvalidInputError(f"{type(request).__name__} refused: " + "; ".join(problems))
 

@@ -54,6 +54,7 @@ class EventAgent:
         source = app.topic(*topics, key_serializer="raw", value_serializer="raw")
         self.agent = app.agent(source, name=name, concurrency=1)(self._consume)
         self.handled = 0
+        self._carried: dict[tuple[str, str], bool] = {}
         self.refused: Counter[str] = Counter()
         """Dead-lettered messages by reason (the error's class name)."""
         self._progress = asyncio.Condition()
@@ -113,7 +114,10 @@ class EventAgent:
         only its own department's name: ACLs fence who writes a topic, this fences what."""
         topics = self.outbox.topics
         kind = type(event).__name__
-        if not topics.carries(topic, kind):
+        carried = self._carried.get((topic, kind))
+        if carried is None:  # a handful of pairs per agent: decided once each
+            carried = self._carried[(topic, kind)] = topics.carries(topic, kind)
+        if not carried:
             raise WrongTopicError(f"wrong-topic: {kind} does not belong on {topic}")
         sender = topics.department_of(topic)
         if isinstance(event, ItemStatusReported) and sender != event.department:
