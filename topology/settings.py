@@ -38,6 +38,18 @@ class Settings(BaseSettings):
         default="127.0.0.1:9092",
         description="Kafka bootstrap servers, host:port[,host:port].",
     )
+    security: str = Field(
+        default="on",
+        pattern="^(on|off)$",
+        description="on: SASL_SSL with SCRAM-SHA-512, TLS from the project CA and deny-by-"
+        "default ACLs. off: PLAINTEXT development mode, open to any local process.",
+    )
+    kafka_client_properties: str | None = Field(
+        default=None,
+        description="A Kafka client properties file (`onething principals export NAME`) this "
+        "process connects with; `{principal}` in the path stands for the principal's name. "
+        "Unset: <state dir>/security/clients/<principal>.properties, written by the launcher.",
+    )
     kafka_version: str = Field(default="4.3.1", description="Apache Kafka version to run locally.")
     broker_port: int = Field(default=9092, ge=1024, le=65535, description="Local broker port.")
     controller_port: int = Field(
@@ -113,6 +125,16 @@ class Settings(BaseSettings):
     @property
     def resolved_controller_port(self) -> int:
         return self.controller_port or self.broker_port + 1
+
+    @property
+    def internal_port(self) -> int:
+        """The broker's mutual-TLS listener (inter-broker traffic and the launcher's own
+        bootstrap of SCRAM credentials): the port after the controller's."""
+        return self.resolved_controller_port + 1
+
+    @property
+    def secured(self) -> bool:
+        return self.security == "on"
 
     @field_validator("streams_store")
     @classmethod

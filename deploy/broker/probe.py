@@ -10,6 +10,8 @@ from collections.abc import Iterator
 
 from aiokafka.admin import AIOKafkaAdminClient
 
+from topology.kafka_access import KafkaAccess
+
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     """True when nothing listens on host:port."""
@@ -29,10 +31,10 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-async def answers_metadata(bootstrap: str, wait_s: float = 3.0) -> bool:
-    """True when the broker at ``bootstrap`` answers a metadata request and has a group
-    coordinator, each within ``wait_s``."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=int(wait_s * 1000))
+async def answers_metadata(access: KafkaAccess, wait_s: float = 3.0) -> bool:
+    """True when the broker answers ``access``'s metadata request and has a group
+    coordinator, each within ``wait_s`` (secured: authenticated as its principal)."""
+    admin = AIOKafkaAdminClient(**access.aiokafka(), request_timeout_ms=int(wait_s * 1000))
     try:
         await asyncio.wait_for(admin.start(), wait_s)
         await asyncio.wait_for(admin.list_topics(), wait_s)
@@ -47,10 +49,10 @@ async def answers_metadata(bootstrap: str, wait_s: float = 3.0) -> bool:
     return True
 
 
-def broker_answers(bootstrap: str, timeout: float = 3.0) -> bool:
+def broker_answers(access: KafkaAccess, timeout: float = 3.0) -> bool:
     """Synchronous form of :func:`answers_metadata`, for the CLI and sync fixtures."""
     with _quiet("aiokafka"):
-        return asyncio.run(answers_metadata(bootstrap, timeout))
+        return asyncio.run(answers_metadata(access, timeout))
 
 
 @contextlib.contextmanager

@@ -24,6 +24,10 @@ CA_VALIDITY = timedelta(days=3652)
 SERVER_VALIDITY = timedelta(days=397)
 RENEW_BEFORE = timedelta(days=30)
 BROKER_HOSTS: tuple[str, ...] = ("localhost", "127.0.0.1")
+BROKER_IDENTITY = "onething-broker"
+"""The broker certificate's common name. It serves TLS to clients and is the broker's client
+certificate on its mutual-TLS listeners, where the broker maps it to ``admin``."""
+_BROKER_USAGES = [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]
 
 
 CaPair = tuple[ec.EllipticCurvePrivateKey, x509.Certificate]
@@ -108,19 +112,21 @@ def _broker_current(layout: SecurityLayout, ca: x509.Certificate, hosts: Sequenc
     except (ValueError, TypeError, InvalidSignature):
         return False
     sans = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    return cert.not_valid_after_utc - RENEW_BEFORE > now and set(sans) == set(_sans(hosts))
+    usages = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    return (cert.not_valid_after_utc - RENEW_BEFORE > now and set(sans) == set(_sans(hosts))
+            and cert.subject == _name(BROKER_IDENTITY) and set(usages) == set(_BROKER_USAGES))
 
 
 def _issue_broker(layout: SecurityLayout, ca_key: ec.EllipticCurvePrivateKey,
                   ca: x509.Certificate, hosts: Sequence[str], now: datetime) -> None:  # fmt: skip
     key = ec.generate_private_key(ec.SECP256R1())
     cert = (
-        x509.CertificateBuilder().subject_name(_name(hosts[0])).issuer_name(ca.subject)
+        x509.CertificateBuilder().subject_name(_name(BROKER_IDENTITY)).issuer_name(ca.subject)
         .public_key(key.public_key()).serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + SERVER_VALIDITY)
         .add_extension(x509.SubjectAlternativeName(_sans(hosts)), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.ExtendedKeyUsage(_BROKER_USAGES), critical=False)
         .sign(ca_key, hashes.SHA256())
     )  # fmt: skip
     cert_pem = cert.public_bytes(serialization.Encoding.PEM)

@@ -8,10 +8,12 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from deploy.security.credentials import MECHANISM, Secret
+import javaproperties
+
+from topology.kafka_access import MECHANISM, SCRAM_MODULE
+from topology.secret import Secret
 
 FORMATS = ("properties", "env", "json")
-SCRAM_MODULE = "org.apache.kafka.common.security.scram.ScramLoginModule"
 
 
 @dataclass(frozen=True)
@@ -44,31 +46,11 @@ def jaas_quote(value: str) -> str:
     return f'"{escaped}"'
 
 
-def properties_escape(value: str) -> str:
-    """A value as ``java.util.Properties.load`` reads it back: backslash escapes, and
-    ``\\uXXXX`` for anything outside ASCII (the file is read as ISO-8859-1)."""
-    out: list[str] = []
-    for char in value:
-        if char == "\\":
-            out.append("\\\\")
-        elif char in "\n\r\t\f":
-            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t", "\f": "\\f"}[char])
-        elif " " <= char <= "~":
-            out.append(char)
-        else:
-            units = char.encode("utf-16-be")
-            out += [f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2)]
-    text = "".join(out)
-    return "\\" + text if text.startswith(" ") else text
-
-
 def render(config: ClientConfig, fmt: str) -> str:
     """The configuration in one of ``FORMATS``."""
     if fmt == "properties":
         header = f"# Kafka client configuration of {config.username} (secret: keep it 0600)\n"
-        return header + "".join(
-            f"{key}={properties_escape(value)}\n" for key, value in config.properties().items()
-        )
+        return header + javaproperties.dumps(config.properties(), timestamp=False, sort_keys=False)
     if fmt == "env":
         env = {
             "ONETHING_KAFKA_BOOTSTRAP": config.bootstrap,

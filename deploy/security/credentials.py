@@ -2,7 +2,7 @@
 
 Rotation without downtime: ``rotate`` makes a new current password and keeps the old one as
 ``previous`` (the broker accepts both while clients move), ``drop_previous`` forgets it.
-A password is a ``Secret``: its repr and str hide it, so no log line or exception shows it.
+A password is a ``topology.secret.Secret``: no log line or exception shows it.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from deploy.security.files import write_private
+from topology.secret import Secret
 
 MECHANISM = "SCRAM-SHA-512"
 _VERSION = 1
@@ -24,29 +25,6 @@ _VERSION = 1
 
 class CredentialsError(RuntimeError):
     """The credentials file or a request on it is unusable; never carries a secret."""
-
-
-class Secret:
-    """A password that does not print itself."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('********')"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and secrets.compare_digest(self._value, other._value)
-
-    def __hash__(self) -> int:
-        return hash(self._value)
 
 
 def new_password() -> Secret:

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from deploy.security.credentials import CredentialsError, CredentialStore, Secret, new_password
+from deploy.security.credentials import CredentialsError, CredentialStore, new_password
+from topology.secret import Secret
 
 pytestmark = pytest.mark.unit
 

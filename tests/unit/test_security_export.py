@@ -8,9 +8,12 @@ import pytest
 from typer.testing import CliRunner
 
 from deploy.cli import app
-from deploy.security.client_config import ClientConfig, properties_escape, render
-from deploy.security.credentials import CredentialStore, Secret
+from deploy.security.ca import ensure_certificates
+from deploy.security.client_config import ClientConfig, render
+from deploy.security.credentials import CredentialStore
 from deploy.security.files import SecurityLayout
+from topology.kafka_access import read_client_properties
+from topology.secret import Secret
 from topology.settings import get_settings
 
 pytestmark = pytest.mark.unit
@@ -62,10 +65,24 @@ def test_a_password_survives_jaas_and_properties_escaping(password):
     assert props["ssl.truststore.location"] == "/srv/证书/ca.pem"
 
 
-def test_properties_escape_is_ascii_only():
-    assert properties_escape("证") == "\\u8bc1"
-    assert properties_escape("😀") == "\\ud83d\\ude00"
-    assert properties_escape(" lead") == "\\ lead"
+def test_the_properties_file_is_ascii_as_java_reads_it():
+    text = render(config("证😀", "/srv/证书/ca.pem"), "properties")
+    assert text.isascii()
+    assert "\\u8bc1" in text
+    assert "\\ud83d\\ude00" in text
+
+
+def test_the_bus_reads_an_exported_file_back_as_the_principal(tmp_path):
+    layout = SecurityLayout(tmp_path)
+    ensure_certificates(layout)
+    ca = layout.ca_cert
+    path = tmp_path / "tax.properties"
+    path.write_text(render(config('p"w\\', str(ca)), "properties"), encoding="ascii")
+    access = read_client_properties(path)
+    assert (access.bootstrap, access.username, access.cafile) == ("127.0.0.1:9093", "tax", ca)
+    assert access.password is not None
+    assert access.password.reveal() == 'p"w\\'
+    assert access.aiokafka()["security_protocol"] == "SASL_SSL"
 
 
 def test_env_and_json_formats():
