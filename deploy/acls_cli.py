@@ -1,8 +1,10 @@
-"""`onething acls plan`: the ACLs topology declares per principal, and their diff against a
-list of existing ones. No broker speaks SASL yet, so there is no `apply` and no live plan."""
+"""`onething acls plan | apply`: the ACLs topology declares per principal, their diff against
+the broker's (or, offline, against a list), and applying it: idempotent, `--prune` removes
+what this bus's topology no longer declares."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -10,10 +12,12 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from deploy.acls_admin import AclAdminError, plan_and_apply_acls
 from deploy.acls_plan import AclChange, plan, summary
 from topology.acls import AclBinding, bus_acls
 from topology.acls_text import from_rows, kafka_acls_text, markdown_table, to_rows
 from topology.catalog import all_catalogs
+from topology.kafka_access import KafkaAccessError, kafka_access
 from topology.principals import department_codes
 from topology.settings import get_settings
 from topology.topics import Topics
@@ -21,11 +25,10 @@ from topology.topics import Topics
 acls_app = typer.Typer(help="Kafka ACLs rendered from topology: least privilege per principal.")
 _out = Console()
 _err = Console(stderr=True)
-NEEDS_BROKER = 2
 GENERIC = "<department>"
-NO_BROKER_YET = (
-    "error: `acls plan` against a broker needs its SASL_SSL listener and authorizer "
-    "(issue 12, not built yet).\nfix: run `onething acls plan --offline`."
+PLAINTEXT = (
+    "error: security is off (ONETHING_SECURITY=off): the PLAINTEXT broker has no authorizer, "
+    "so it keeps no ACLs.\nfix: run `onething acls plan --offline`, or start the broker secured."
 )
 
 
@@ -79,8 +82,8 @@ def plan_cmd(
 ) -> None:
     """The declared ACLs (per principal), or what would change against --existing."""
     if not offline:
-        _err.print(NO_BROKER_YET, markup=False, highlight=False)
-        raise typer.Exit(NEEDS_BROKER)
+        _print_changes(_live(prune=prune, dry_run=True, principal=principal))
+        return
     topics = Topics(get_settings().topic_prefix)
     desired = bus_acls(topics, [GENERIC]) if generic else declared_acls(topics)
     if principal:
@@ -95,3 +98,33 @@ def plan_cmd(
     if principal:
         have = [b for b in have if b.principal == f"User:{principal}"]
     _print_changes(plan(desired, have, topics=topics, prune=prune))
+
+
+@acls_app.command("apply")
+def apply_cmd(
+    prune: bool = typer.Option(
+        False, "--prune", help="Also remove what topology no longer declares."
+    ),
+) -> None:
+    """Make the broker's ACLs what topology declares; a second run changes nothing."""
+    _print_changes(_live(prune=prune, dry_run=False))
+
+
+def _live(*, prune: bool, dry_run: bool, principal: str | None = None) -> list[AclChange]:
+    settings = get_settings()
+    if not settings.secured:
+        _err.print(PLAINTEXT, markup=False, highlight=False)
+        raise typer.Exit(2)
+    topics = Topics(settings.topic_prefix)
+    desired = declared_acls(topics)
+    try:
+        admin = kafka_access(settings, "admin")
+        changes = asyncio.run(
+            plan_and_apply_acls(admin, topics, desired, prune=prune, dry_run=dry_run)
+        )
+    except (AclAdminError, KafkaAccessError) as error:
+        _err.print(f"error: {error}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    if principal:
+        changes = [c for c in changes if c.binding.principal == f"User:{principal}"]
+    return changes

@@ -10,8 +10,12 @@ from aiokafka.admin import AIOKafkaAdminClient
 from rich.console import Console
 from rich.table import Table
 
+from deploy.acls_admin import plan_and_apply_acls
 from deploy.topics_admin import TopicChange, apply, describe_live, plan
-from topology.catalog import load_catalog
+from topology.acls import bus_acls
+from topology.catalog import all_catalogs, load_catalog
+from topology.kafka_access import KafkaAccess, kafka_access
+from topology.principals import department_codes
 from topology.settings import Settings, get_settings
 from topology.topics import Topics, TopicSpec
 
@@ -31,10 +35,13 @@ def declared_topics(settings: Settings) -> list[TopicSpec]:
     )
 
 
-async def plan_and_apply(bootstrap: str, settings: Settings, *, dry_run: bool) -> list[TopicChange]:
-    """The plan against the live broker, applied unless ``dry_run``; returns the plan."""
+async def plan_and_apply(
+    access: KafkaAccess, settings: Settings, *, dry_run: bool
+) -> list[TopicChange]:
+    """The plan against the live broker, applied unless ``dry_run``; returns the plan. On a
+    secured broker the bus's ACLs are applied with its topics: the two are one bus."""
     specs = declared_topics(settings)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**access.aiokafka())
     await admin.start()
     try:
         changes = plan(specs, await describe_live(admin, [s.name for s in specs]))
@@ -42,7 +49,17 @@ async def plan_and_apply(bootstrap: str, settings: Settings, *, dry_run: bool) -
             await apply(admin, changes)
     finally:
         await admin.close()
+    if access.secured and not dry_run:
+        topics = Topics(settings.topic_prefix)
+        declared = bus_acls(topics, department_codes(all_catalogs()))
+        await plan_and_apply_acls(access, topics, declared)
     return changes
+
+
+def _admin(settings: Settings, bootstrap: str | None) -> KafkaAccess:
+    if bootstrap:
+        settings = settings.model_copy(update={"kafka_bootstrap": bootstrap})
+    return kafka_access(settings, "admin")
 
 
 @topics_app.command("list")
@@ -69,9 +86,7 @@ def list_topics(as_json: bool = typer.Option(False, "--json", help="JSON output.
 def plan_cmd(bootstrap: str | None = BOOTSTRAP) -> None:
     """What `apply` would change on the live broker."""
     settings = get_settings()
-    changes = asyncio.run(
-        plan_and_apply(bootstrap or settings.kafka_bootstrap, settings, dry_run=True)
-    )
+    changes = asyncio.run(plan_and_apply(_admin(settings, bootstrap), settings, dry_run=True))
     _print(changes, "would")
 
 
@@ -79,9 +94,7 @@ def plan_cmd(bootstrap: str | None = BOOTSTRAP) -> None:
 def apply_cmd(bootstrap: str | None = BOOTSTRAP) -> None:
     """Create or update the declared topics; a second run changes nothing."""
     settings = get_settings()
-    changes = asyncio.run(
-        plan_and_apply(bootstrap or settings.kafka_bootstrap, settings, dry_run=False)
-    )
+    changes = asyncio.run(plan_and_apply(_admin(settings, bootstrap), settings, dry_run=False))
     _print(changes, "did")
     if any(c.action == "impossible" for c in changes):
         raise typer.Exit(1)

@@ -11,6 +11,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from deploy.topics_admin import delete_groups, list_groups
 from tests.support.broker import real_kafka
+from topology.kafka_access import KafkaAccess, client_properties_path, kafka_access
 from topology.settings import Settings
 
 
@@ -22,14 +23,32 @@ def kafka_bootstrap() -> Iterator[str]:
     costs the broker open files, every group's offsets time at its start, and test runs would
     otherwise pile them up."""
     with real_kafka(Settings()) as bootstrap:
-        before = asyncio.run(_names(bootstrap))
+        admin = _admin_access(bootstrap)
+        before = asyncio.run(_names(admin))
         yield bootstrap
-        asyncio.run(_delete_new(bootstrap, before))
+        asyncio.run(_delete_new(admin, before))
 
 
-async def _names(bootstrap: str) -> set[str]:
+def _admin_access(bootstrap: str) -> KafkaAccess:
+    return kafka_access(Settings(kafka_bootstrap=bootstrap), "admin")
+
+
+@pytest.fixture(scope="session")
+def kafka_admin_access(kafka_bootstrap: str) -> KafkaAccess:
+    """The session broker as ``admin``, its super user (secured unless ONETHING_SECURITY=off)."""
+    return _admin_access(kafka_bootstrap)
+
+
+@pytest.fixture(scope="session")
+def client_properties(kafka_bootstrap: str) -> str:
+    """ONETHING_KAFKA_CLIENT_PROPERTIES for a bus whose state dir is not the broker's: every
+    principal's file as the session broker's launcher keeps it."""
+    return str(client_properties_path(Settings().state_dir.resolve(), "{principal}"))
+
+
+async def _names(access: KafkaAccess) -> set[str]:
     """Topic names and consumer group ids on the broker."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**access.aiokafka())
     await admin.start()
     try:
         return set(await admin.list_topics()) | set(await list_groups(admin))
@@ -37,8 +56,8 @@ async def _names(bootstrap: str) -> set[str]:
         await admin.close()
 
 
-async def _delete_new(bootstrap: str, before: set[str]) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def _delete_new(access: KafkaAccess, before: set[str]) -> None:
+    admin = AIOKafkaAdminClient(**access.aiokafka())
     await admin.start()
     try:
         created = sorted(set(await admin.list_topics()) - before - {"__consumer_offsets"})
@@ -57,8 +76,8 @@ def unique() -> str:
 
 
 @pytest.fixture
-async def kafka_admin(kafka_bootstrap: str) -> AsyncIterator[AIOKafkaAdminClient]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+async def kafka_admin(kafka_admin_access: KafkaAccess) -> AsyncIterator[AIOKafkaAdminClient]:
+    admin = AIOKafkaAdminClient(**kafka_admin_access.aiokafka())
     await admin.start()
     try:
         yield admin

@@ -10,13 +10,15 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import NewTopic
 from aiokafka.structs import TopicPartition
 
+from topology.kafka_access import KafkaAccess
+
 pytestmark = pytest.mark.integration
 
 KEYS = [f"case-{i}".encode() for i in range(8)]
 
 
-async def produce(bootstrap: str, topic: str, per_key: int, start: int = 0) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+async def produce(access: KafkaAccess, topic: str, per_key: int, start: int = 0) -> None:
+    producer = AIOKafkaProducer(**access.aiokafka(), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         for seq in range(start, start + per_key):
@@ -38,22 +40,22 @@ async def read_until(consumer: AIOKafkaConsumer, count: int, wait_s: float = 20.
     return records
 
 
-def consumer_for(bootstrap: str, topic: str, group: str) -> AIOKafkaConsumer:
+def consumer_for(access: KafkaAccess, topic: str, group: str) -> AIOKafkaConsumer:
     return AIOKafkaConsumer(
         topic,
-        bootstrap_servers=bootstrap,
+        **access.aiokafka(),
         group_id=group,
         auto_offset_reset="earliest",
         enable_auto_commit=False,
     )
 
 
-async def test_order_per_key_commits_and_resume(kafka_bootstrap, kafka_admin, unique):
+async def test_order_per_key_commits_and_resume(kafka_admin_access, kafka_admin, unique):
     topic, group = f"it.roundtrip.{unique}", f"it.roundtrip.{unique}.g"
     await kafka_admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
-    await produce(kafka_bootstrap, topic, per_key=10)
+    await produce(kafka_admin_access, topic, per_key=10)
 
-    first = consumer_for(kafka_bootstrap, topic, group)
+    first = consumer_for(kafka_admin_access, topic, group)
     await first.start()
     try:
         records = await read_until(first, 40)
@@ -68,8 +70,8 @@ async def test_order_per_key_commits_and_resume(kafka_bootstrap, kafka_admin, un
         consumed_per_partition[record.partition] = record.offset + 1
     assert {tp.partition: off for tp, off in committed.items() if off} == consumed_per_partition
 
-    await produce(kafka_bootstrap, topic, per_key=10, start=10)
-    second = consumer_for(kafka_bootstrap, topic, group)
+    await produce(kafka_admin_access, topic, per_key=10, start=10)
+    second = consumer_for(kafka_admin_access, topic, group)
     await second.start()
     try:
         rest = await read_until(second, 120)
@@ -83,12 +85,12 @@ async def test_order_per_key_commits_and_resume(kafka_bootstrap, kafka_admin, un
     assert all(seq == list(range(20)) for seq in by_key.values()), "order per key is kept"
 
 
-async def test_uncommitted_records_are_redelivered(kafka_bootstrap, kafka_admin, unique):
+async def test_uncommitted_records_are_redelivered(kafka_admin_access, kafka_admin, unique):
     topic, group = f"it.redeliver.{unique}", f"it.redeliver.{unique}.g"
     await kafka_admin.create_topics([NewTopic(topic, num_partitions=1, replication_factor=1)])
-    await produce(kafka_bootstrap, topic, per_key=2)
+    await produce(kafka_admin_access, topic, per_key=2)
 
-    crashed = consumer_for(kafka_bootstrap, topic, group)
+    crashed = consumer_for(kafka_admin_access, topic, group)
     await crashed.start()
     try:
         seen = await read_until(crashed, 16)
@@ -97,7 +99,7 @@ async def test_uncommitted_records_are_redelivered(kafka_bootstrap, kafka_admin,
         await crashed.stop()
     assert len(seen) == 16
 
-    again = consumer_for(kafka_bootstrap, topic, group)
+    again = consumer_for(kafka_admin_access, topic, group)
     await again.start()
     try:
         redelivered = await read_until(again, 8)

@@ -56,14 +56,14 @@ async def test_drift_is_planned_and_repaired(kafka_admin, unique):
 
 
 async def test_deleting_a_bus_takes_its_topics_and_idle_consumer_groups(
-    kafka_admin, kafka_bootstrap, unique
+    kafka_admin, kafka_admin_access, unique
 ):
     prefix = f"it{unique}"
     specs = Topics(prefix).all(["tax"], partitions=1)
     await apply(kafka_admin, plan(specs, {}))
     group, other = f"{prefix}.adapters", f"x{unique}.adapters"
     for group_id in (group, other):  # a committed offset makes the group exist
-        consumer = AIOKafkaConsumer(bootstrap_servers=kafka_bootstrap, group_id=group_id,
+        consumer = AIOKafkaConsumer(**kafka_admin_access.aiokafka(), group_id=group_id,
                                     enable_auto_commit=False)  # fmt: skip
         await consumer.start()
         consumer.assign([TopicPartition(specs[0].name, 0)])

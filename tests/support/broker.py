@@ -44,11 +44,13 @@ def launcher_kafka(settings: Settings) -> Iterator[str]:
 
 @contextlib.contextmanager
 def real_kafka(settings: Settings) -> Iterator[str]:
-    """Bootstrap servers of a real broker: ONETHING_KAFKA_BOOTSTRAP, a container, or ours."""
+    """Bootstrap servers of a real broker: ONETHING_KAFKA_BOOTSTRAP, a container (only in the
+    PLAINTEXT mode: the image has none of the launcher's security), or ours."""
     explicit = os.environ.get("ONETHING_KAFKA_BOOTSTRAP")
+    docker = os.environ.get("ONETHING_TEST_DOCKER", "auto") != "never"
     if explicit:
         yield explicit
-    elif os.environ.get("ONETHING_TEST_DOCKER", "auto") != "never" and docker_engine_answers():
+    elif docker and not settings.secured and docker_engine_answers():
         with testcontainers_kafka() as bootstrap:
             yield bootstrap
     else:

@@ -58,7 +58,9 @@ def cli_env(tmp_path, monkeypatch):
     get_settings.cache_clear()
 
 
-def test_plan_without_offline_says_it_needs_the_secured_broker(cli_env):
+def test_a_live_plan_in_the_plaintext_mode_says_there_are_no_acls(cli_env, monkeypatch):
+    monkeypatch.setenv("ONETHING_SECURITY", "off")
+    get_settings.cache_clear()
     result = CliRunner().invoke(app, ["acls", "plan"])
     assert result.exit_code == 2
     assert "--offline" in result.output
