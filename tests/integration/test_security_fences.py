@@ -4,7 +4,6 @@ write and join which group, as ``acls apply`` renders them from topology."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
@@ -27,7 +26,7 @@ WAIT_S = 20.0
 
 
 @pytest.fixture
-async def bus(kafka_admin_access: KafkaAccess, unique: str) -> AsyncIterator[Settings]:
+async def bus(kafka_admin_access: KafkaAccess, unique: str) -> Settings:
     """A bus prefix of its own with its topics and ACLs; one record on each tasks topic."""
     settings = Settings(kafka_bootstrap=kafka_admin_access.bootstrap, topic_prefix=f"fence{unique}")
     if not settings.secured:
@@ -42,7 +41,7 @@ async def bus(kafka_admin_access: KafkaAccess, unique: str) -> AsyncIterator[Set
     finally:
         await producer.stop()
     await _until_granted(settings)
-    yield settings
+    return settings
 
 
 async def _until_granted(settings: Settings) -> None:
