@@ -100,6 +100,22 @@ async def plan_and_apply_acls(
     """The diff of the broker's ACLs against ``desired``, applied unless ``dry_run``."""
     admin = admin_client(access)
     changes = plan(desired, await live_acls(admin), topics=topics, prune=prune)
-    if not dry_run:
+    if not dry_run and changes:
         await apply_changes(admin, changes)
+        await _until_served(admin, changes)
     return changes
+
+
+async def _until_served(admin: AdminClient, changes: Sequence[AclChange]) -> None:
+    """The controller answers once the change is committed; the broker's authorizer applies
+    it a moment later, and it answers DescribeAcls from what it applied. Wait for that, so a
+    client started next is judged by the new ACLs."""
+    added = {c.binding for c in changes if c.action == "add"}
+    removed = {c.binding for c in changes if c.action == "remove"}
+    deadline = asyncio.get_running_loop().time() + _TIMEOUT_S
+    while asyncio.get_running_loop().time() < deadline:
+        live = set(await live_acls(admin))
+        if added <= live and not removed & live:
+            return
+        await asyncio.sleep(0.1)
+    raise AclAdminError(f"the broker did not serve the changed ACLs within {_TIMEOUT_S:.0f}s")
