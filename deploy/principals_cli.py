@@ -11,10 +11,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from deploy.broker import Broker, BrokerError
 from deploy.security.ca import CaError, ensure_certificates
 from deploy.security.client_config import ClientConfig, render
 from deploy.security.credentials import CredentialsError, CredentialStore, Entry
 from deploy.security.files import SecurityLayout
+from deploy.security.provision import write_client_files
+from deploy.security.scram import register_scram
 from topology.catalog import all_catalogs
 from topology.principals import Principal, bus_principals, department_codes, find_principal
 from topology.settings import get_settings
@@ -106,14 +109,29 @@ def create_cmd(
 
 @principals_app.command("rotate")
 def rotate_cmd(name: str = typer.Argument(..., help="The principal.")) -> None:
-    """A new password; the old one stays valid (previous) until `drop-previous`."""
+    """A new password, set on the running broker at once; the old one is kept (previous) in
+    the credentials file until `drop-previous`, to roll back."""
     try:
-        _store().rotate(_principal(name).name)
-    except CredentialsError as error:
+        store = _store()
+        store.rotate(_principal(name).name)
+        where = _publish(store)
+    except (CredentialsError, BrokerError) as error:
         _fail(str(error))
-    _out.print(
-        f"rotated {name}: export its new configuration, then `principals drop-previous {name}`"
-    )
+    _out.print(f"rotated {name} ({where}): its clients need the new password when they next "
+               f"connect: restart the bus's own, give others `principals export {name}`, "
+               f"then `principals drop-previous {name}`")  # fmt: skip
+
+
+def _publish(store: CredentialStore) -> str:
+    """The launcher-kept client files, and the broker's SCRAM credentials when it runs (Kafka
+    keeps one SCRAM credential per user and mechanism: the new password replaces the old)."""
+    settings = get_settings()
+    broker = Broker(settings)
+    write_client_files(broker.security, store, broker.bootstrap)
+    if not (settings.secured and broker.pid() is not None):
+        return "the broker is not running: it takes the new password when it starts"
+    register_scram(broker.security, store, broker.internal_bootstrap, within_s=30.0)
+    return "the broker now accepts only the new password for new connections"
 
 
 @principals_app.command("drop-previous")
