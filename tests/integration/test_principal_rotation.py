@@ -34,8 +34,10 @@ async def test_rotation_replaces_the_password_without_a_restart(kafka_bootstrap:
     settings = Settings(kafka_bootstrap=kafka_bootstrap)
     old = kafka_access(settings, NAME)
     assert await connects(old)
-    done = subprocess.run([sys.executable, "-m", "deploy", "principals", "rotate", NAME],
-                              capture_output=True, text=True, timeout=90, check=False)  # fmt: skip
+    command = [sys.executable, "-m", "deploy", "principals", "rotate", NAME]
+    done = await asyncio.to_thread(
+        subprocess.run, command, capture_output=True, text=True, timeout=90, check=False
+    )
     assert done.returncode == 0, done.stderr
     new = kafka_access(settings, NAME)
     assert new.password != old.password
