@@ -41,6 +41,44 @@ def personal_keys() -> frozenset[str]:
     return _PII_KEYS | marked
 
 
+@cache
+def _keyed_pattern() -> re.Pattern[str]:
+    """``'name': 'value'``, ``name=value`` and the like, for the personal keys: how a dict or
+    an object repr shows them inside the free text of a standard-library log line."""
+    keys = "|".join(sorted(map(re.escape, personal_keys()), key=len, reverse=True))
+    return re.compile(rf"""(?<![\w])(['"]?(?:{keys})['"]?\s*[:=]\s*)(['"])(?:(?!\2).)*\2""")
+
+
+def mask_line(text: str) -> str:
+    """Free text as a standard-library logger or a traceback writes it: personal keys' quoted
+    values and ID or phone numbers masked."""
+    return mask_text(_keyed_pattern().sub(r"\1\2***\2", text))
+
+
+class MaskingStream:
+    """A text stream that masks what is written through it. Installed as ``sys.stderr`` and
+    ``sys.stdout`` before Faust, mode and aiokafka create their handlers, so every handler they
+    make writes through it, and so do tracebacks; their formatting is left alone."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(mask_line(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def mask_standard_streams() -> None:
+    """Wrap stdout and stderr once (idempotent)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if not isinstance(stream, MaskingStream):
+            setattr(sys, name, MaskingStream(stream))
+
+
 def mask_value(key: str, value: Any) -> Any:
     """Mask one log value: personal-data keys fully, anything else by pattern."""
     if key in personal_keys() and value is not None:
@@ -69,6 +107,7 @@ def configure_logging(settings: Settings | None = None, *, force: bool = False) 
     if _configured and not force:
         return
     settings = settings or get_settings()
+    mask_standard_streams()
     level = logging.getLevelNamesMapping().get(settings.log_level.upper(), logging.INFO)
     as_json = settings.log_format == "json" or (
         settings.log_format == "auto" and not sys.stderr.isatty()

@@ -39,3 +39,31 @@ def test_personal_data_is_masked_in_structlog_lines_and_tracebacks():
     assert PHONE not in out
     assert NAME not in out, "a field the catalogue marks personal is masked by its key"
     assert out.count("Traceback (most recent call last)") == 1
+
+
+STDLIB_SCRIPT = f"""
+import logging, sys
+from topology.logs import configure_logging
+configure_logging()
+# As Faust, mode and aiokafka do: handlers made after the set-up, formatting of their own.
+handler = logging.StreamHandler(sys.stderr)
+handler.setFormatter(logging.Formatter("[%(name)s] %(message)s"))
+log = logging.getLogger("aiokafka.consumer")
+log.addHandler(handler)
+log.warning("bad record %r", {{"mother_name": "{NAME}", "id_number": "{ID}", "n": 1}})
+raise RuntimeError("unhandled, for applicant {ID} at {PHONE}")
+"""
+
+
+def test_standard_library_loggers_and_uncaught_tracebacks_are_masked():
+    done = subprocess.run([sys.executable, "-c", STDLIB_SCRIPT], capture_output=True, text=True,
+                          timeout=60, check=False,
+                          env={"ONETHING_LOG_FORMAT": "json", "PATH": "/usr/bin:/bin"})  # fmt: skip
+    out = done.stderr
+    assert done.returncode == 1, out
+    for expected in ("[aiokafka.consumer] bad record", "'n': 1", "RuntimeError: unhandled",
+                     "110105********002X", "138****5678"):  # fmt: skip
+        assert expected in out, expected
+    assert ID not in out
+    assert PHONE not in out
+    assert NAME not in out, "a personal key's value is masked in a repr"
