@@ -122,16 +122,28 @@ def rotate_cmd(name: str = typer.Argument(..., help="The principal.")) -> None:
                f"then `principals drop-previous {name}`")  # fmt: skip
 
 
-def _publish(store: CredentialStore) -> str:
+def _publish(store: CredentialStore, *, running: bool = False) -> str:
     """The launcher-kept client files, and the broker's SCRAM credentials when it runs (Kafka
     keeps one SCRAM credential per user and mechanism: the new password replaces the old)."""
     settings = get_settings()
     broker = Broker(settings)
     write_client_files(broker.security, store, broker.bootstrap)
-    if not (settings.secured and broker.pid() is not None):
+    if not (settings.secured and (running or broker.pid() is not None)):
         return "the broker is not running: it takes the new password when it starts"
     register_scram(broker.security, store, broker.internal_bootstrap, within_s=30.0)
-    return "the broker now accepts only the new password for new connections"
+    return "the broker has every principal's current password"
+
+
+@principals_app.command("register")
+def register_cmd() -> None:
+    """Set every principal's current password on the broker (over its mutual-TLS port,
+    ONETHING_BROKER_PORT + 2): for a broker not started by `onething broker start`, such as
+    deploy/docker-compose.yml's. `broker start` does it by itself."""
+    try:
+        where = _publish(_store(), running=True)
+    except (CredentialsError, BrokerError) as error:
+        _fail(str(error))
+    _out.print(f"registered: {where}")
 
 
 @principals_app.command("drop-previous")
