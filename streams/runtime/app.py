@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import faust
+from faust.types.auth import SASLMechanism
 
 from streams.runtime.faust_version import check_faust_version
 from streams.runtime.rewind import RewindingTransport
+from topology.kafka_access import KafkaAccess, kafka_access
 from topology.settings import Settings, producer_options
 from topology.topics import Topics
 
@@ -33,6 +35,22 @@ class StreamsConfig:
     def resolved_app_id(self) -> str:
         return self.app_id or self.topics.app_id("streams")
 
+    @property
+    def principal(self) -> str:
+        """Who the app is to the broker: the certificate service, or the case workers."""
+        certificates = self.resolved_app_id == self.topics.app_id("certificates")
+        return "certificates" if certificates else "streams"
+
+
+def broker_credentials(access: KafkaAccess) -> faust.SASLCredentials | None:
+    """Faust's form of a principal's SCRAM credentials (None: PLAINTEXT)."""
+    if access.username is None or access.password is None:
+        return None
+    return faust.SASLCredentials(
+        username=access.username, password=access.password.reveal(),
+        mechanism=SASLMechanism.SCRAM_SHA_512, ssl_context=access.ssl_context(),
+    )  # fmt: skip
+
 
 TABLE_TYPES: dict[str, Any] = {"key_type": bytes, "value_type": bytes}
 """Every table holds our own bytes (case id keys, JSON values). Without bytes types Faust
@@ -47,14 +65,18 @@ def create_app(config: StreamsConfig) -> faust.App:
     producer = producer_options(settings.producer_linger_ms)
     datadir = (settings.state_dir / "streams" / config.resolved_app_id).resolve()
     datadir.mkdir(parents=True, exist_ok=True)
+    access = kafka_access(settings, config.principal)
     return _App(
         config.resolved_app_id,
-        broker=[f"kafka://{host}" for host in settings.kafka_bootstrap.split(",")],
+        broker=[f"kafka://{host}" for host in access.bootstrap.split(",")],
+        broker_credentials=broker_credentials(access),
         store=config.store or settings.streams_store,
         autodiscover=False,
         topic_partitions=settings.partitions,
         topic_replication_factor=settings.replication_factor,
-        topic_allow_declare=True,
+        # `topics apply` creates every topic, changelogs and leader topic included, as admin:
+        # the apps' principals may not create topics.
+        topic_allow_declare=False,
         table_standby_replicas=0,
         processing_guarantee="at_least_once",
         producer_acks=-1 if producer["acks"] == "all" else int(producer["acks"]),
