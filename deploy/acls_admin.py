@@ -16,7 +16,7 @@ from confluent_kafka.admin._acl import AclOperation as KafkaOperation
 from confluent_kafka.admin._resource import ResourcePatternType
 from confluent_kafka.admin._resource import ResourceType as KafkaResource
 
-from deploy.acls_plan import AclChange, plan
+from deploy.acls_plan import AclChange, owned_by, plan
 from topology.acls import AclBinding, Operation, PatternType, Permission, ResourceType
 from topology.kafka_access import KafkaAccess
 from topology.topics import Topics
@@ -91,6 +91,23 @@ async def apply_changes(admin: AdminClient, changes: Sequence[AclChange]) -> Non
         ]  # fmt: skip
         for future in admin.delete_acls(filters, request_timeout=_TIMEOUT_S).values():
             await _result(future)
+
+
+async def remove_acls(access: KafkaAccess, bindings: Iterable[AclBinding]) -> int:
+    """Remove these bindings (a finished run's, say); returns how many."""
+    changes = [AclChange("remove", binding) for binding in bindings]
+    if changes:
+        admin = admin_client(access)
+        await apply_changes(admin, changes)
+    return len(changes)
+
+
+async def remove_bus_acls(access: KafkaAccess, topics: Topics) -> int:
+    """Every binding on this bus's topics and groups: when its topics are deleted."""
+    if not access.secured:
+        return 0
+    ours = [b for b in await live_acls(admin_client(access)) if owned_by(topics, b)]
+    return await remove_acls(access, ours)
 
 
 async def plan_and_apply_acls(

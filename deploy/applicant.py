@@ -16,22 +16,23 @@ from topology.events import (
     WithdrawalRequested,
     derive_event_id,
 )
+from topology.kafka_access import KafkaAccess
 from topology.settings import producer_options
 from topology.topics import Topics
 
 
-def bus_producer(bootstrap: str, linger_ms: float) -> AIOKafkaProducer:
+def bus_producer(access: KafkaAccess, linger_ms: float) -> AIOKafkaProducer:
     """A producer with the bus's settings (``producer_options``), as every producer of it."""
-    return AIOKafkaProducer(bootstrap_servers=bootstrap, **producer_options(linger_ms))
+    return AIOKafkaProducer(**access.aiokafka(), **producer_options(linger_ms))
 
 
 class ApplicantPortal:
     """Publishes applicant events with acks=all and an idempotent producer."""
 
-    def __init__(self, bootstrap: str, topics: Topics, linger_ms: float = 0) -> None:
+    def __init__(self, access: KafkaAccess, topics: Topics, linger_ms: float = 0) -> None:
         self.topics = topics
         self.codec = default_codec()
-        self.producer = bus_producer(bootstrap, linger_ms)
+        self.producer = bus_producer(access, linger_ms)
 
     async def start(self) -> None:
         await self.producer.start()

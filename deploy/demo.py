@@ -17,6 +17,7 @@ from rich.live import Live
 
 from adapters.host import run_adapters
 from adapters.simulator.settings import SimulatorSettings
+from deploy.acls_admin import remove_bus_acls
 from deploy.applicant import ApplicantPortal
 from deploy.demo_view import Summary, progress, summarise
 from deploy.observer import Observer
@@ -35,6 +36,7 @@ from topology.events import (
     Rating,
     SupplementRequested,
 )
+from topology.kafka_access import kafka_access
 from topology.settings import Settings
 from topology.topics import Topics
 
@@ -53,7 +55,7 @@ async def running_bus(
     settings: Settings, departments: set[str], keep_topics: bool = False
 ) -> AsyncIterator[Supervisor]:
     """Topics applied, streams and certificate workers started, adapters serving; then stop."""
-    await plan_and_apply(settings.kafka_bootstrap, settings, dry_run=False)
+    await plan_and_apply(kafka_access(settings, "admin"), settings, dry_run=False)
     supervisor = Supervisor(settings, bus_components(adapters=False))
     stop = asyncio.Event()
     fast, slow = asyncio.Event(), asyncio.Event()
@@ -78,12 +80,15 @@ async def running_bus(
 
 
 async def _delete_topics(settings: Settings) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    """The run's topics, and the ACLs that named them."""
+    access = kafka_access(settings, "admin")
+    admin = AIOKafkaAdminClient(**access.aiokafka())
     await admin.start()
     try:
         await delete_prefix(admin, settings.topic_prefix)
     finally:
         await admin.close()
+    await remove_bus_acls(access, Topics(settings.topic_prefix))
 
 
 async def adapters_ready(
@@ -160,8 +165,10 @@ async def run_demo(
     departments = departments_of(list(scenarios.values()))
     topics = Topics(settings.topic_prefix)
     async with running_bus(settings, departments, keep_topics) as supervisor:
-        observer = Observer(settings.kafka_bootstrap, topics, sorted(departments))
-        portal = ApplicantPortal(settings.kafka_bootstrap, topics, settings.producer_linger_ms)
+        # The observer reads what the demo shows (tasks included) as the launcher does.
+        observer = Observer(kafka_access(settings, "admin"), topics, sorted(departments))
+        portal = ApplicantPortal(kafka_access(settings, "portal"), topics,
+                                 settings.producer_linger_ms)  # fmt: skip
         await observer.start()
         await portal.start()
         try:

@@ -12,6 +12,7 @@ from deploy.broker import Broker
 from deploy.demo import run_demo
 from deploy.supervisor import Supervisor, bus_components
 from deploy.topics_cli import plan_and_apply
+from topology.kafka_access import kafka_access
 from topology.logs import configure_logging
 from topology.settings import Settings, get_settings
 
@@ -48,7 +49,7 @@ def up() -> None:
     settings = get_settings()
     with LocalBroker(settings) as bootstrap:
         settings = settings.model_copy(update={"kafka_bootstrap": bootstrap})
-        asyncio.run(plan_and_apply(bootstrap, settings, dry_run=False))
+        asyncio.run(plan_and_apply(kafka_access(settings, "admin"), settings, dry_run=False))
         with Supervisor(settings, bus_components()) as supervisor:
             asyncio.run(supervisor.wait_ready())
             _out.print(f"bus up on {bootstrap}, prefix {settings.topic_prefix}; Ctrl-C stops it")

@@ -26,6 +26,7 @@ from topology.events import (
     ItemTaskDispatched,
     SupplementRequested,
 )
+from topology.kafka_access import KafkaAccess
 from topology.topics import Topics
 
 TERMINAL = (ApplicationRefused, BundleCompleted, BundleRejected, BundleWithdrawn)
@@ -108,10 +109,10 @@ def observed_topics(topics: Topics, departments: Iterable[str]) -> list[str]:
 class Observer:
     """Consumes the lifecycle and department topics from their start, without a group."""
 
-    def __init__(self, bootstrap: str, topics: Topics, departments: Iterable[str]) -> None:
+    def __init__(self, access: KafkaAccess, topics: Topics, departments: Iterable[str]) -> None:
         self.seen = Observation()
         self._consumer = AIOKafkaConsumer(
-            *observed_topics(topics, departments), bootstrap_servers=bootstrap,
+            *observed_topics(topics, departments), **access.aiokafka(),
             auto_offset_reset="earliest", enable_auto_commit=False, group_id=None,
         )  # fmt: skip
         self._task: asyncio.Task[None] | None = None

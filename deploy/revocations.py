@@ -12,6 +12,7 @@ from aiokafka.structs import TopicPartition
 
 from topology.codec import CodecError, default_codec
 from topology.events import CertificateRevoked
+from topology.kafka_access import KafkaAccess
 
 
 class RevocationUnknownError(RuntimeError):
@@ -19,19 +20,19 @@ class RevocationUnknownError(RuntimeError):
 
 
 async def find_revocation(
-    bootstrap: str, topic: str, number: str, within_s: float = 30.0
+    access: KafkaAccess, topic: str, number: str, within_s: float = 30.0
 ) -> CertificateRevoked | None:
     """The revocation of certificate ``number`` on ``topic``, or None if it has none."""
     try:
-        return await asyncio.wait_for(_scan(bootstrap, topic, number), within_s)
+        return await asyncio.wait_for(_scan(access, topic, number), within_s)
     except (TimeoutError, KafkaError, OSError) as error:
         raise RevocationUnknownError(
-            f"cannot read {topic} at {bootstrap} ({type(error).__name__})"
+            f"cannot read {topic} at {access.bootstrap} ({type(error).__name__})"
         ) from error
 
 
-async def _partitions(bootstrap: str, topic: str) -> list[int]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def _partitions(access: KafkaAccess, topic: str) -> list[int]:
+    admin = AIOKafkaAdminClient(**access.aiokafka())
     await admin.start()
     try:
         described = await admin.describe_topics([topic])
@@ -43,9 +44,9 @@ async def _partitions(bootstrap: str, topic: str) -> list[int]:
     return sorted(found)
 
 
-async def _scan(bootstrap: str, topic: str, number: str) -> CertificateRevoked | None:
-    tps = [TopicPartition(topic, p) for p in await _partitions(bootstrap, topic)]
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
+async def _scan(access: KafkaAccess, topic: str, number: str) -> CertificateRevoked | None:
+    tps = [TopicPartition(topic, p) for p in await _partitions(access, topic)]
+    consumer = AIOKafkaConsumer(**access.aiokafka(), group_id=None,
                                 enable_auto_commit=False)  # fmt: skip
     await consumer.start()
     try:

@@ -10,6 +10,7 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from deploy.applicant import bus_producer
+from topology.kafka_access import KafkaAccess
 
 
 @dataclass(frozen=True)
@@ -20,24 +21,24 @@ class SmokeReport:
     seconds: float
 
 
-async def round_trip(bootstrap: str, count: int = 100, wait_s: float = 30.0) -> SmokeReport:
+async def round_trip(access: KafkaAccess, count: int = 100, wait_s: float = 30.0) -> SmokeReport:
     """Produce ``count`` records with acks=all and read every one back."""
     topic = f"onething.smoke.{uuid.uuid4().hex[:8]}"
     began = time.monotonic()
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**access.aiokafka())
     await admin.start()
     try:
         await admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
-        sent = await _produce(bootstrap, topic, count)
-        received = await _consume(bootstrap, topic, sent, wait_s)
+        sent = await _produce(access, topic, count)
+        received = await _consume(access, topic, sent, wait_s)
         await admin.delete_topics([topic])
     finally:
         await admin.close()
     return SmokeReport(topic, len(sent), len(received & sent), time.monotonic() - began)
 
 
-async def _produce(bootstrap: str, topic: str, count: int) -> set[bytes]:
-    producer = bus_producer(bootstrap, linger_ms=0)
+async def _produce(access: KafkaAccess, topic: str, count: int) -> set[bytes]:
+    producer = bus_producer(access, linger_ms=0)
     await producer.start()
     try:
         values = {f"smoke-{i}".encode() for i in range(count)}
@@ -49,9 +50,11 @@ async def _produce(bootstrap: str, topic: str, count: int) -> set[bytes]:
     return values
 
 
-async def _consume(bootstrap: str, topic: str, expected: set[bytes], wait_s: float) -> set[bytes]:
+async def _consume(
+    access: KafkaAccess, topic: str, expected: set[bytes], wait_s: float
+) -> set[bytes]:
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+        topic, **access.aiokafka(), auto_offset_reset="earliest",
         group_id=f"{topic}.reader", enable_auto_commit=False,
     )  # fmt: skip
     await consumer.start()

@@ -21,6 +21,7 @@ from streams.runtime.app import StreamsConfig
 from streams.runtime.worker import build_issuance, build_streams, run_worker
 from topology.codec import cloudevent_headers, default_codec
 from topology.events import CaseErasureRequested, CertificateIssued, derive_event_id
+from topology.kafka_access import KafkaAccessError, kafka_access
 from topology.logs import configure_logging
 from topology.settings import Settings, get_settings
 from topology.topics import Topics
@@ -81,9 +82,9 @@ def verify_certificate(
         return
     topic = Topics(settings.topic_prefix).certificates
     try:
-        revoked = asyncio.run(find_revocation(settings.kafka_bootstrap, topic,
-                                              event.certificate_number))  # fmt: skip
-    except RevocationUnknownError as error:
+        access = kafka_access(settings, "certificates")
+        revoked = asyncio.run(find_revocation(access, topic, event.certificate_number))
+    except (RevocationUnknownError, KafkaAccessError) as error:
         _out.print(f"[yellow]signature valid, revocation unknown[/] {what}: {error}; "
                    "fix: start the broker, or pass --offline to check the signature only")
         raise typer.Exit(2) from None
@@ -101,7 +102,7 @@ async def request_erasure(settings: Settings, case_id: str, reason: str) -> None
         event_id=derive_event_id(case_id, f"erasure-request:{reason}"), case_id=case_id,
         occurred_at=datetime.now(UTC), reason=reason, requested_by="ops",
     )  # fmt: skip
-    producer = bus_producer(settings.kafka_bootstrap, linger_ms=0)
+    producer = bus_producer(kafka_access(settings, "ops"), linger_ms=0)
     await producer.start()
     try:
         headers = cloudevent_headers(request, source="/ops")

@@ -45,6 +45,8 @@ class KafkaAccess:
     username: str | None = None
     password: Secret | None = None
     cafile: Path | None = None
+    properties: Path | None = None
+    """The client properties file it was read from: Kafka's Java tools take it as it is."""
 
     @property
     def secured(self) -> bool:
@@ -104,7 +106,7 @@ def read_client_properties(path: Path, bootstrap: str | None = None) -> KafkaAcc
         raise KafkaAccessError(f"{path}: bootstrap.servers is missing")
     protocol = props.get("security.protocol", "PLAINTEXT")
     if protocol == "PLAINTEXT":
-        return KafkaAccess(servers)
+        return KafkaAccess(servers, properties=path)
     if protocol != "SASL_SSL":
         raise KafkaAccessError(f"{path}: security.protocol={protocol} is not supported: "
                                "use SASL_SSL (or PLAINTEXT in the development mode)")  # fmt: skip
@@ -120,7 +122,7 @@ def read_client_properties(path: Path, bootstrap: str | None = None) -> KafkaAcc
     cafile = Path(props["ssl.truststore.location"])
     if not cafile.is_file():
         raise KafkaAccessError(f"{path}: ssl.truststore.location {cafile} does not exist")
-    return KafkaAccess(servers, options["username"], Secret(options["password"]), cafile)
+    return KafkaAccess(servers, options["username"], Secret(options["password"]), cafile, path)
 
 
 def kafka_access(settings: Settings, principal: str) -> KafkaAccess:

@@ -14,6 +14,7 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from deploy.applicant import bus_producer
+from topology.kafka_access import KafkaAccess
 from topology.settings import PRODUCER_BATCH_BYTES
 
 
@@ -26,8 +27,8 @@ class Baseline:
     consume_msgs_s: float
 
 
-async def create_topic(bootstrap: str, name: str, partitions: int) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def create_topic(access: KafkaAccess, name: str, partitions: int) -> None:
+    admin = AIOKafkaAdminClient(**access.aiokafka())
     await admin.start()
     try:
         await admin.create_topics([NewTopic(name, partitions, 1)])
@@ -36,12 +37,12 @@ async def create_topic(bootstrap: str, name: str, partitions: int) -> None:
 
 
 async def aiokafka_baseline(
-    bootstrap: str, topic: str, messages: int, size: int, partitions: int, linger_ms: float
+    access: KafkaAccess, topic: str, messages: int, size: int, partitions: int, linger_ms: float
 ) -> Baseline:
     """acks=all, idempotent, the bus's linger, futures awaited in batches of 5,000."""
-    await create_topic(bootstrap, topic, partitions)
+    await create_topic(access, topic, partitions)
     payload = b"x" * size
-    producer = bus_producer(bootstrap, linger_ms)
+    producer = bus_producer(access, linger_ms)
     await producer.start()
     began = time.perf_counter()
     try:
@@ -52,12 +53,12 @@ async def aiokafka_baseline(
     finally:
         await producer.stop()
     produced = time.perf_counter() - began
-    consumed = await _consume_all(bootstrap, topic, messages)
+    consumed = await _consume_all(access, topic, messages)
     return Baseline("aiokafka", messages, size, messages / produced, messages / consumed)
 
 
-async def _consume_all(bootstrap: str, topic: str, messages: int) -> float:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
+async def _consume_all(access: KafkaAccess, topic: str, messages: int) -> float:
+    consumer = AIOKafkaConsumer(topic, **access.aiokafka(), group_id=None,
                                 auto_offset_reset="earliest", enable_auto_commit=False)  # fmt: skip
     await consumer.start()
     began, seen = time.perf_counter(), 0
@@ -71,25 +72,33 @@ async def _consume_all(bootstrap: str, topic: str, messages: int) -> float:
 
 
 def kafka_tools_baseline(
-    jars: Path, bootstrap: str, topic: str, messages: int, size: int, linger_ms: float
+    jars: Path, access: KafkaAccess, topic: str, messages: int, size: int, linger_ms: float
 ) -> Baseline | None:
-    """Kafka's ProducerPerformance and ConsumerPerformance, or None if they fail."""
+    """Kafka's ProducerPerformance and ConsumerPerformance, or None if they fail; secured,
+    with the principal's properties file (never a password on the command line)."""
     java = ["java", "-Xmx512m", "-cp", f"{jars}/*"]
+    bootstrap, config = access.bootstrap, tool_config(access)
     produce = subprocess.run([
         *java, "org.apache.kafka.tools.ProducerPerformance", "--topic", topic,
         "--num-records", str(messages), "--record-size", str(size), "--throughput", "-1",
         "--producer-props", f"bootstrap.servers={bootstrap}", "acks=all",
         "enable.idempotence=true", f"linger.ms={linger_ms:g}", f"batch.size={PRODUCER_BATCH_BYTES}",
+        *config,
     ], capture_output=True, text=True, timeout=600, check=False)  # fmt: skip
     consume = subprocess.run([
         *java, "org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server", bootstrap,
-        "--topic", topic, "--messages", str(messages), "--timeout", "60000",
+        "--topic", topic, "--messages", str(messages), "--timeout", "60000", *config,
     ], capture_output=True, text=True, timeout=600, check=False)  # fmt: skip
     produced = re.findall(r"([\d.]+) records/sec", produce.stdout)
     consumed = _consumer_rate(consume.stdout)
     if not produced or consumed is None:
         return None
     return Baseline("kafka-perf-tools", messages, size, float(produced[-1]), consumed)
+
+
+def tool_config(access: KafkaAccess) -> list[str]:
+    """``--command-config FILE`` for Kafka's Java tools, when the access came from a file."""
+    return ["--command-config", str(access.properties)] if access.properties else []
 
 
 def _consumer_rate(output: str) -> float | None:

@@ -11,7 +11,9 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 
+from deploy.bench.baseline import tool_config
 from deploy.topics_admin import list_groups
+from topology.kafka_access import KafkaAccess
 from topology.topics import VERSION
 
 
@@ -19,13 +21,13 @@ class OffsetsProbe:
     """End offsets of a prefix's partitions, asked again and again over one connection (one
     ListOffsets request each: cheap enough to take mid-run, when the broker is busy)."""
 
-    def __init__(self, bootstrap: str, prefix: str) -> None:
-        self.bootstrap, self.prefix = bootstrap, prefix
+    def __init__(self, access: KafkaAccess, prefix: str) -> None:
+        self.access, self.prefix = access, prefix
         self.partitions: list[TopicPartition] = []
-        self.consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+        self.consumer = AIOKafkaConsumer(**access.aiokafka(), group_id=None)
 
     async def __aenter__(self) -> OffsetsProbe:
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
+        admin = AIOKafkaAdminClient(**self.access.aiokafka())
         await admin.start()
         try:
             topics = [t for t in await admin.list_topics() if t.startswith(self.prefix)]
@@ -74,11 +76,13 @@ def family_of(topic: str, prefix: str) -> str:
     return ".".join(parts) or topic
 
 
-async def group_lag(bootstrap: str, prefix: str, ends: dict[TopicPartition, int]) -> dict[str, int]:
+async def group_lag(
+    access: KafkaAccess, prefix: str, ends: dict[TopicPartition, int]
+) -> dict[str, int]:
     """Messages not yet consumed (against the end offsets ``ends``), per consumer group whose
     id starts with ``prefix``. Every partition of a topic the group commits on counts: one it
     never committed on lags by all its messages (a run's topics start at offset 0)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**access.aiokafka())
     await admin.start()
     try:
         groups = [group for group in await list_groups(admin) if group.startswith(prefix)]
@@ -99,14 +103,15 @@ def unconsumed(committed: dict[TopicPartition, int], ends: dict[TopicPartition, 
     return sum(max(0, end - committed.get(tp, 0)) for tp, end in ends.items() if tp.topic in topics)
 
 
-def log_bytes(jars: Path, bootstrap: str, topics: Sequence[str]) -> int | None:
+def log_bytes(jars: Path, access: KafkaAccess, topics: Sequence[str]) -> int | None:
     """Bytes the broker holds for ``topics`` (record batches as stored: keys, values,
     headers and batch overhead), from Kafka's LogDirsCommand; None if the tool fails."""
     if not topics:
         return 0
     done = subprocess.run([
         "java", "-Xmx256m", "-cp", f"{jars}/*", "org.apache.kafka.tools.LogDirsCommand",
-        "--bootstrap-server", bootstrap, "--describe", "--topic-list", ",".join(topics),
+        "--bootstrap-server", access.bootstrap, "--describe", "--topic-list", ",".join(topics),
+        *tool_config(access),
     ], capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import TopicPartition
 
+from topology.kafka_access import KafkaAccess
+
 _NS = "io.onething.events."
 
 
@@ -78,12 +80,13 @@ class MeterConsumer:
     driver a third of a core at 80 cases/s, taken from the bus it measures."""
 
     def __init__(
-        self, bootstrap: str, whole: list[str], sampled: list[str], partitions: int, meter: Meter
-    ) -> None:
+        self, access: KafkaAccess, whole: list[str], sampled: list[str], partitions: int,
+        meter: Meter,
+    ) -> None:  # fmt: skip
         self.meter = meter
         self.partitions = [TopicPartition(t, p) for t in whole for p in range(partitions)]
         self.partitions += [TopicPartition(t, 0) for t in sampled]
-        self.consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
+        self.consumer = AIOKafkaConsumer(**access.aiokafka(), group_id=None,
                                          auto_offset_reset="earliest", enable_auto_commit=False,
                                          max_partition_fetch_bytes=4 << 20,
                                          fetch_min_bytes=256 << 10,

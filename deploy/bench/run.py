@@ -15,6 +15,7 @@ from aiokafka.structs import TopicPartition
 from rich.console import Console
 from rich.progress import Progress
 
+from deploy.acls_admin import remove_bus_acls
 from deploy.applicant import bus_producer
 from deploy.bench.baseline import aiokafka_baseline, create_topic, kafka_tools_baseline
 from deploy.bench.drive import drive, wait_done
@@ -29,6 +30,7 @@ from deploy.supervisor import Component, Supervisor, as_module, bus_components
 from deploy.topics_admin import delete_prefix
 from deploy.topics_cli import plan_and_apply
 from topology.catalog import load_catalog
+from topology.kafka_access import KafkaAccess, kafka_access
 from topology.settings import Settings
 from topology.topics import Topics
 
@@ -72,7 +74,7 @@ async def run_bench(settings: Settings, options: BenchOptions, console: Console)
         work = national_mix(options.cases, run, progress=progress)
     say = _Phases(console)
     say("creating the run's topics")
-    await plan_and_apply(settings.kafka_bootstrap, settings, dry_run=False)
+    await plan_and_apply(kafka_access(settings, "admin"), settings, dry_run=False)
     meter = Meter()
     measured = await _run_bus(settings, work, meter, options, console, say)
     report = _report(options, work, meter, measured)
@@ -83,7 +85,7 @@ async def run_bench(settings: Settings, options: BenchOptions, console: Console)
         report["baseline"] = await _baselines(settings, run, measured.after.messages, meter,
                                               report)  # fmt: skip
     say("deleting the run's topics")
-    await _cleanup(settings.kafka_bootstrap, run)
+    await _cleanup(kafka_access(settings, "admin"), run)
     say("done")
     return report
 
@@ -118,7 +120,7 @@ async def _run_bus(
         say("driving the workload")
         await consumer.start()
         pids = _pids(settings, supervisor)
-        async with OffsetsProbe(settings.kafka_bootstrap, run) as probe:
+        async with OffsetsProbe(kafka_access(settings, "admin"), run) as probe:
             start = await _snapshot(probe, pids, meter)
             warm = asyncio.create_task(_snapshot_when_warm(probe, pids, meter, options.warmup))
             finished = await _load(settings, topics, work, meter, options, console)
@@ -134,10 +136,10 @@ async def _run_bus(
             after = await _snapshot(probe, pids, meter)
             ends = await probe.end_offsets()
         say("reading consumer lag and bytes stored")
-        lag = await group_lag(settings.kafka_bootstrap, run, ends)
+        lag = await group_lag(kafka_access(settings, "admin"), run, ends)
         run_topics = sorted({tp.topic for tp in ends})
         stored = await asyncio.to_thread(log_bytes, Broker(settings).layout.jars,
-                                         settings.kafka_bootstrap, run_topics)  # fmt: skip
+                                         kafka_access(settings, "admin"), run_topics)  # fmt: skip
         await consumer.stop()
         say("stopping the bus")
     return Measured(finished, before, after, ends, lag, stored, supervisor.log_dir)
@@ -148,7 +150,8 @@ def _meter_consumer(settings: Settings, topics: Topics, meter: Meter) -> MeterCo
     whole = [topics.case_events, topics.completions, topics.certificates]
     departments = [topics.department(d.code) for d in load_catalog().departments]
     sampled = [n for d in departments for n in (d.tasks, d.results)]
-    return MeterConsumer(settings.kafka_bootstrap, whole, sampled, settings.partitions, meter)
+    admin = kafka_access(settings, "admin")  # it reads every run topic, as the launcher does
+    return MeterConsumer(admin, whole, sampled, settings.partitions, meter)
 
 
 class _Phases:
@@ -188,21 +191,22 @@ async def _snapshot_when_warm(
     return await _snapshot(probe, pids, meter)
 
 
-async def _cleanup(bootstrap: str, run: str) -> None:
-    """A bench run's topics (its bus and its baselines) go when it is done."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def _cleanup(access: KafkaAccess, run: str) -> None:
+    """A bench run's topics (its bus and its baselines) and their ACLs go when it is done."""
+    admin = AIOKafkaAdminClient(**access.aiokafka())
     await admin.start()
     try:
         await delete_prefix(admin, run)
     finally:
         await admin.close()
+    await remove_bus_acls(access, Topics(run))
 
 
 async def _load(
     settings: Settings, topics: Topics, work: list[Submission], meter: Meter,
     options: BenchOptions, console: Console,
 ) -> bool:  # fmt: skip
-    producer = bus_producer(settings.kafka_bootstrap, settings.producer_linger_ms)
+    producer = bus_producer(kafka_access(settings, "portal"), settings.producer_linger_ms)
     await producer.start()
     try:
         with Progress(console=console) as progress:
@@ -293,12 +297,13 @@ async def _baselines(
 ) -> dict[str, Any]:
     size = max(1, report["mean_record_bytes"])
     count, linger = max(messages, 1), settings.producer_linger_ms
-    aio = await aiokafka_baseline(settings.kafka_bootstrap, f"{run}.baseline.aiokafka", count,
+    admin = kafka_access(settings, "admin")
+    aio = await aiokafka_baseline(admin, f"{run}.baseline.aiokafka", count,
                                   size, settings.partitions, linger)  # fmt: skip
     layout = Broker(settings).layout
     tools_topic = f"{run}.baseline.tools"
-    await create_topic(settings.kafka_bootstrap, tools_topic, settings.partitions)
-    tools = await asyncio.to_thread(kafka_tools_baseline, layout.jars, settings.kafka_bootstrap,
+    await create_topic(admin, tools_topic, settings.partitions)
+    tools = await asyncio.to_thread(kafka_tools_baseline, layout.jars, admin,
                                     tools_topic, count, size, linger)  # fmt: skip
     bus_rate = report["throughput"]["bus_messages_per_s"]
     return {
