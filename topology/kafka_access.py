@@ -5,9 +5,8 @@ Secured (the default), a principal's credentials come from a standard Kafka clie
 file, the one ``onething principals export NAME --format properties`` prints and a
 department's own Java or librdkafka client uses as it is: ``ONETHING_KAFKA_CLIENT_PROPERTIES``
 (``{principal}`` in it stands for the name), else the file the launcher keeps for every
-principal under ``<state dir>/security/clients/``. A file named explicitly is taken whole,
-bootstrap servers included; a launcher-kept one gives the credentials and
-``ONETHING_KAFKA_BOOTSTRAP`` the servers.
+principal under ``<state dir>/security/clients/``. A set ``ONETHING_KAFKA_BOOTSTRAP`` names
+the servers; otherwise the file's ``bootstrap.servers`` does.
 """
 
 from __future__ import annotations
@@ -126,13 +125,14 @@ def read_client_properties(path: Path, bootstrap: str | None = None) -> KafkaAcc
 
 
 def kafka_access(settings: Settings, principal: str) -> KafkaAccess:
-    """How this process reaches the bus's broker as ``principal``."""
+    """How this process reaches the bus's broker as ``principal``. The servers are
+    ``ONETHING_KAFKA_BOOTSTRAP`` when it is set, else the file's ``bootstrap.servers``."""
     if not settings.secured:
         return KafkaAccess(settings.kafka_bootstrap)
+    servers = settings.kafka_bootstrap if "kafka_bootstrap" in settings.model_fields_set else None
     if settings.kafka_client_properties:
-        return read_client_properties(
-            Path(settings.kafka_client_properties.replace("{principal}", principal))
-        )
+        path = Path(settings.kafka_client_properties.replace("{principal}", principal))
+        return read_client_properties(path, bootstrap=servers)
     path = client_properties_path(settings.state_dir, principal)
     if not path.exists():
         raise KafkaAccessError(
@@ -140,4 +140,4 @@ def kafka_access(settings: Settings, principal: str) -> KafkaAccess:
             "broker with `onething broker start`, which keeps them, or set "
             "ONETHING_KAFKA_CLIENT_PROPERTIES to a file from `onething principals export`"
         )
-    return read_client_properties(path, bootstrap=settings.kafka_bootstrap)
+    return read_client_properties(path, bootstrap=servers)

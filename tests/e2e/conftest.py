@@ -17,6 +17,7 @@ from deploy.observer import Observer
 from deploy.supervisor import Supervisor, bus_components
 from deploy.topics_cli import plan_and_apply
 from topology.catalog import load_catalog
+from topology.kafka_access import kafka_access
 from topology.settings import Settings
 from topology.topics import Topics
 
@@ -38,15 +39,15 @@ class Bus:
 
 
 @pytest.fixture(scope="session")
-async def bus(kafka_bootstrap, tmp_path_factory) -> AsyncIterator[Bus]:
+async def bus(kafka_bootstrap, client_properties, tmp_path_factory) -> AsyncIterator[Bus]:
     prefix = f"e2e{uuid.uuid4().hex[:8]}"
     settings = Settings(
         kafka_bootstrap=kafka_bootstrap, topic_prefix=prefix, workday_seconds=1.0,
         supplement_window_s=1.0, streams_web_port=free_port(),
-        state_dir=tmp_path_factory.mktemp("state"),
+        state_dir=tmp_path_factory.mktemp("state"), kafka_client_properties=client_properties,
     )  # fmt: skip
     topics = Topics(prefix)
-    await plan_and_apply(kafka_bootstrap, settings, dry_run=False)
+    await plan_and_apply(kafka_access(settings, "admin"), settings, dry_run=False)
     departments = sorted(
         {item.department for b in load_catalog().bundles for item in b.items} - {SILENT_DEPARTMENT}
     )
@@ -54,8 +55,8 @@ async def bus(kafka_bootstrap, tmp_path_factory) -> AsyncIterator[Bus]:
     stop, ready = asyncio.Event(), asyncio.Event()
     adapters = asyncio.create_task(run_adapters(settings, departments, ready=ready, stop=stop))
     supervisor.start()
-    observer = Observer(kafka_bootstrap, topics, [*departments, SILENT_DEPARTMENT])
-    portal = ApplicantPortal(kafka_bootstrap, topics)
+    observer = Observer(kafka_access(settings, "admin"), topics, [*departments, SILENT_DEPARTMENT])
+    portal = ApplicantPortal(kafka_access(settings, "portal"), topics)
     try:
         await supervisor.wait_ready()
         await asyncio.wait_for(ready.wait(), 60)

@@ -10,10 +10,12 @@ from datetime import UTC, datetime
 import pytest
 from aiokafka.admin import NewTopic
 
+from deploy.acls_admin import plan_and_apply_acls
 from deploy.applicant import bus_producer
 from streams.issuance.issuer import issue, revoke
 from streams.issuance.ledger import CaseCertificates
 from streams.issuance.signing import IssuerKey
+from topology.acls import bus_acls
 from topology.codec import cloudevent_headers, default_codec
 from topology.events import BundleCompleted, ItemResult, derive_event_id
 from topology.topics import Topics
@@ -28,11 +30,15 @@ def verify_cli(path, env) -> subprocess.CompletedProcess[str]:
                           check=False)  # fmt: skip
 
 
-async def test_verify_reports_revoked_and_valid(kafka_bootstrap, kafka_admin, unique, tmp_path):
+async def test_verify_reports_revoked_and_valid(
+    kafka_bootstrap, kafka_admin, kafka_admin_access, client_properties, unique, tmp_path
+):
     topics = Topics(f"it-rev-{unique}")
     await kafka_admin.create_topics(
         [NewTopic(topics.certificates, num_partitions=2, replication_factor=1)]
     )
+    if kafka_admin_access.secured:  # verify reads as the certificates principal
+        await plan_and_apply_acls(kafka_admin_access, topics, bus_acls(topics, []))
     key = IssuerKey.load_or_create(tmp_path / "keys")
     done = BundleCompleted(
         event_id=derive_event_id("case-rev", "completed"), case_id="case-rev", occurred_at=NOW,
@@ -44,7 +50,7 @@ async def test_verify_reports_revoked_and_valid(kafka_bootstrap, kafka_admin, un
     by_type = {c.certificate_type: c for c in issue(done, ledger, key)}
     birth, card = by_type["出生医学证明"], by_type["社会保障卡"]
     revoked = revoke("case-rev", ledger, "承诺材料逾期未补", NOW, ["birth_medical_certificate"])
-    codec, producer = default_codec(), bus_producer(kafka_bootstrap, linger_ms=0)
+    codec, producer = default_codec(), bus_producer(kafka_admin_access, linger_ms=0)
     await producer.start()
     try:
         for event in (birth, card, *revoked):
@@ -56,7 +62,8 @@ async def test_verify_reports_revoked_and_valid(kafka_bootstrap, kafka_admin, un
     assert [r.certificate_number for r in revoked] == [birth.certificate_number]
     env = {"PATH": "/usr/bin:/bin", "ONETHING_STATE_DIR": str(tmp_path),
            "ONETHING_KAFKA_BOOTSTRAP": kafka_bootstrap, "ONETHING_TOPIC_PREFIX": topics.prefix,
-           "ONETHING_LOG_FORMAT": "json", "COLUMNS": "200"}  # fmt: skip
+           "ONETHING_LOG_FORMAT": "json", "COLUMNS": "200",
+           "ONETHING_KAFKA_CLIENT_PROPERTIES": client_properties}  # fmt: skip
     for event, name in ((birth, "birth.bin"), (card, "card.bin")):
         (tmp_path / name).write_bytes(codec.encode(event))
     refused = verify_cli(tmp_path / "birth.bin", env)
