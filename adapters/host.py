@@ -1,6 +1,7 @@
 """Run department adapters in one event loop: what `onething adapter run`, the demo and the
-benchmark call. One consumer (one group) for all the host's departments, records routed by
-topic to each department's processor; one shared idempotent producer."""
+benchmark call. Each department is its own Kafka principal, so each has its own producer,
+consumer and consumer group (``Topics.adapter_group(code)``), connected with its own
+credentials; one process may host many, never under one identity."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import asyncio
 import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
+
+from aiokafka import AIOKafkaProducer
 
 from adapters.discovery import installed_adapters
 from adapters.regions import bind_all_regions
@@ -26,6 +29,7 @@ from adapters.sdk.settings import AdapterSettings
 from adapters.simulator import ReferenceSimulator, SimulatorSettings
 from topology.catalog import Catalog, load_catalog
 from topology.codec import default_codec
+from topology.kafka_access import kafka_access
 from topology.settings import Settings
 from topology.topics import Topics
 
@@ -55,14 +59,15 @@ def routers_for(catalog: Catalog, departments: Sequence[str] | None) -> list[Dep
     return routers
 
 
-def consumer_group(prefix: str, departments: Sequence[str]) -> str:
-    """The consumer group of a host (``Topics.adapter_group``)."""
-    return Topics(prefix).adapter_group(departments)
+def consumer_group(prefix: str, department: str) -> str:
+    """The consumer group of one department's adapter (``Topics.adapter_group``)."""
+    return Topics(prefix).adapter_group(department)
 
 
 class AdapterHost:
-    """Builds and runs the adapters of several departments over one consumer; ``processors``
-    (by department), ``runner`` and ``systems`` are exposed for tests and the benchmark."""
+    """Builds and runs the adapters of several departments, each over its own clients as its
+    own principal; ``processors`` and ``runners`` (by department) and ``systems`` are exposed
+    for tests and the benchmark."""
 
     def __init__(
         self,
@@ -81,9 +86,11 @@ class AdapterHost:
         self.simulator = simulator or SimulatorSettings()
         self.system_factory = system_factory or self._default_system
         self.topics = Topics(settings.topic_prefix)
-        self.group = consumer_group(settings.topic_prefix, [r.department for r in routers])
+        self.groups = {r.department: consumer_group(settings.topic_prefix, r.department)
+                       for r in routers}  # fmt: skip
         self.processors: dict[str, TaskProcessor] = {}
-        self.runner: AdapterRunner | None = None
+        self.runners: dict[str, AdapterRunner] = {}
+        self._producers: list[AIOKafkaProducer] = []
         self.systems: dict[tuple[str, str], DepartmentSystem] = {}
 
     def _default_system(self, router: DepartmentRouter[Any], name: str) -> DepartmentSystem:
@@ -92,31 +99,39 @@ class AdapterHost:
         factory = router.simulator_for(name) or ReferenceSimulator
         return factory(name, self.simulator, self.catalog)
 
+    @property
+    def runner(self) -> AdapterRunner:
+        """The runner of a host of one department (tests)."""
+        [only] = self.runners.values()
+        return only
+
     async def run(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
-        """Run until ``stop``; then finish the batch in hand, commit and close."""
-        producer = make_producer(self.settings.kafka_bootstrap, self.options)
-        await producer.start()
+        """Run until ``stop``; then finish the batches in hand, commit and close."""
         try:
-            ledgers = await load_ledgers(
-                self.settings.kafka_bootstrap,
-                [self.topics.department(r.department) for r in self.routers],
-                default_codec(),
-                producer,
-            )
-            for router in self.routers:
-                self.processors[router.department] = self._build(router, ledgers[router.department])
-            consumer = make_consumer(self.settings.kafka_bootstrap, self.group)
-            self.runner = AdapterRunner(
-                list(self.processors.values()), consumer, producer, self.options
-            )
-            await self.runner.start()
-            await self._serve(self.runner, stop, ready)
+            await asyncio.gather(*(self._open(router) for router in self.routers))
+            await self._serve(stop, ready)
         finally:
-            if self.runner is not None:
-                await self.runner.close()
-            await producer.stop()
+            for runner in self.runners.values():
+                await runner.close()
+            for producer in self._producers:
+                await producer.stop()
             for system in self.systems.values():
                 await system.aclose()
+
+    async def _open(self, router: DepartmentRouter[Any]) -> None:
+        """One department's clients, as its principal: producer, ledger, consumer, runner."""
+        dept = router.department
+        access = kafka_access(self.settings, dept)
+        producer = make_producer(access, self.options, client_id=f"onething-adapter-{dept}")
+        await producer.start()
+        self._producers.append(producer)
+        ledgers = await load_ledgers(access, [self.topics.department(dept)], default_codec(),
+                                     producer)  # fmt: skip
+        self.processors[dept] = self._build(router, ledgers[dept])
+        consumer = make_consumer(access, self.groups[dept])
+        runner = AdapterRunner([self.processors[dept]], consumer, producer, self.options)
+        self.runners[dept] = runner
+        await runner.start()
 
     def _build(self, router: DepartmentRouter[Any], ledger: Ledger) -> TaskProcessor:
         dept = router.department
@@ -138,7 +153,7 @@ class AdapterHost:
             items=len(binding.routes),
             ledger=len(ledger),
             backend=self.options.backend,
-            group=self.group,
+            group=self.groups[dept],
         )
         return processor
 
@@ -155,22 +170,21 @@ class AdapterHost:
             systems[name] = GuardedSystem(inner, breaker, metrics)
         return systems
 
-    async def _serve(
-        self, runner: AdapterRunner, stop: asyncio.Event, ready: asyncio.Event | None
-    ) -> None:
-        signal = asyncio.create_task(self._signal_ready(runner, ready))
+    async def _serve(self, stop: asyncio.Event, ready: asyncio.Event | None) -> None:
+        signal = asyncio.create_task(self._signal_ready(ready))
         try:
-            await runner.run(stop)
+            await asyncio.gather(*(runner.run(stop) for runner in self.runners.values()))
         finally:
             signal.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await signal
 
-    async def _signal_ready(self, runner: AdapterRunner, ready: asyncio.Event | None) -> None:
+    async def _signal_ready(self, ready: asyncio.Event | None) -> None:
+        """Ready once every department's consumer has its partitions."""
         if ready is None:
             return
-        await runner.assigned.wait()
-        log().info("adapters_ready", departments=len(self.processors), group=self.group)
+        await asyncio.gather(*(runner.assigned.wait() for runner in self.runners.values()))
+        log().info("adapters_ready", departments=len(self.processors), groups=len(self.groups))
         ready.set()
 
 

@@ -68,7 +68,7 @@ class AclBinding:
 
 def department_group(topics: Topics, department: str) -> str:
     """The consumer group the adapter SDK uses for one department run alone."""
-    return topics.adapter_group([department])
+    return topics.adapter_group(department)
 
 
 def bus_prefixes(topics: Topics) -> tuple[str, str]:

@@ -153,13 +153,10 @@ class Topics:
         """The Faust app id (and consumer group) of one kind of worker: streams, certificates."""
         return f"{self.prefix}-{kind}"
 
-    def adapter_group(self, departments: Iterable[str]) -> str:
-        """The consumer group of an adapter host: a department run alone has its own (and so
-        its committed offsets and its group ACL); departments run together share one."""
-        codes = sorted(set(departments))
-        if len(codes) == 1:
-            return f"{self.prefix}.adapter.{codes[0]}"
-        return f"{self.prefix}.adapters"
+    def adapter_group(self, department: str) -> str:
+        """The consumer group of a department's adapter: its own committed offsets and its
+        group ACL, however many departments one process hosts."""
+        return f"{self.prefix}.adapter.{department}"
 
     def changelog(self, kind: str, table: str) -> str:
         return f"{self.app_id(kind)}-{table}-changelog"

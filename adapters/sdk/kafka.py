@@ -13,6 +13,7 @@ from adapters.sdk.ledger import Ledger
 from adapters.sdk.messages import LEDGER_KEY
 from adapters.sdk.settings import AdapterSettings
 from topology.codec import Codec
+from topology.kafka_access import KafkaAccess
 from topology.settings import producer_options
 from topology.topics import DepartmentTopics
 
@@ -21,16 +22,18 @@ class MissingTopicError(RuntimeError):
     """A topic the adapter needs does not exist (the broker does not auto-create topics)."""
 
 
-def make_producer(bootstrap: str, settings: AdapterSettings) -> AIOKafkaProducer:
+def make_producer(
+    access: KafkaAccess, settings: AdapterSettings, client_id: str = "onething-adapters"
+) -> AIOKafkaProducer:
     """The bus's producer options (acks=all, idempotent: a result is durable before its
     task's offset is committed), with the adapters' own linger."""
-    options = producer_options(settings.linger_ms, client_id="onething-adapters")
-    return AIOKafkaProducer(bootstrap_servers=bootstrap, **options)
+    options = producer_options(settings.linger_ms, client_id=client_id)
+    return AIOKafkaProducer(**access.aiokafka(), **options)
 
 
-def make_consumer(bootstrap: str, group_id: str) -> AIOKafkaConsumer:
+def make_consumer(access: KafkaAccess, group_id: str) -> AIOKafkaConsumer:
     return AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
+        **access.aiokafka(),
         group_id=group_id,
         client_id=group_id,
         enable_auto_commit=False,
@@ -51,7 +54,7 @@ async def _partitions(producer: AIOKafkaProducer, topic: str, wait_s: float = 10
 
 
 async def load_ledgers(
-    bootstrap: str,
+    access: KafkaAccess,
     departments: Sequence[DepartmentTopics],
     codec: Codec,
     producer: AIOKafkaProducer,
@@ -62,7 +65,7 @@ async def load_ledgers(
     ledgers = {d.department: Ledger(d.ledger) for d in departments}
     sources = {topic: (ledgers[d.department], topic == d.ledger)
                for d in departments for topic in (d.ledger, d.results)}  # fmt: skip
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**access.aiokafka(), enable_auto_commit=False)
     await consumer.start()
     try:
         tps = [

@@ -21,9 +21,11 @@ from adapters.simulator import ReferenceSimulator, SimulatorSettings
 from adapters.simulator.server import serve
 from adapters.testing import CountingSystem, sample_task
 from deploy.topics_admin import apply, plan
+from tests.support.acls import allow_departments
 from topology.catalog import Catalog, load_catalog
 from topology.codec import default_codec
 from topology.events import ItemStatus, ItemStatusReported, ItemTaskDispatched, derive_event_id
+from topology.kafka_access import kafka_access
 from topology.settings import Settings
 from topology.topics import Topics
 
@@ -32,12 +34,13 @@ CATALOG = load_catalog()
 
 
 @pytest.fixture
-async def bus(kafka_bootstrap, kafka_admin, unique) -> Settings:
-    """This test's own topic prefix, with every department's topics created."""
+async def bus(kafka_bootstrap, kafka_admin, kafka_admin_access, unique) -> Settings:
+    """This test's own topic prefix, with every department's topics and ACLs created."""
     settings = Settings(kafka_bootstrap=kafka_bootstrap, topic_prefix=f"it{unique}", partitions=2)
     specs = Topics(settings.topic_prefix).all([*departments_with_items(CATALOG), "housing_fund"],
                                              partitions=2)
     await apply(kafka_admin, plan(specs, {}))
+    await allow_departments(kafka_admin_access, settings)
     return settings
 
 
@@ -69,7 +72,7 @@ async def _either(ready: asyncio.Event, task: asyncio.Task) -> None:
 
 
 async def produce(settings: Settings, records: Sequence[tuple[str, bytes, bytes | None]]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, linger_ms=5)
+    producer = AIOKafkaProducer(**kafka_access(settings, "admin").aiokafka(), linger_ms=5)
     await producer.start()
     try:
         sent = [await producer.send(topic, value, key=key) for topic, value, key in records]
@@ -81,7 +84,7 @@ async def produce(settings: Settings, records: Sequence[tuple[str, bytes, bytes 
 async def collect(settings: Settings, topics: Sequence[str], done: Callable[[list], bool],
                   wait_s: float = 60.0) -> list:
     """Records of ``topics`` from the beginning until ``done(records)`` or the bound passes."""
-    consumer = AIOKafkaConsumer(*topics, bootstrap_servers=settings.kafka_bootstrap,
+    consumer = AIOKafkaConsumer(*topics, **kafka_access(settings, "admin").aiokafka(),
                                 auto_offset_reset="earliest", enable_auto_commit=False)
     await consumer.start()
     records: list = []
@@ -239,7 +242,7 @@ async def test_backend_failing_twice_then_succeeding_yields_one_success(bus, att
     assert metrics["retried"] == (0 if attempts == 3 else 2)
 
 
-async def test_two_departments_share_one_group_and_a_paused_retry_holds_up_neither(
+async def test_two_departments_each_have_their_group_and_a_paused_retry_holds_up_neither(
         bus, kafka_admin):
     def factory(name: str) -> DepartmentSystem:
         simulator = ReferenceSimulator(name, SimulatorSettings(), CATALOG)
@@ -251,17 +254,20 @@ async def test_two_departments_share_one_group_and_a_paused_retry_holds_up_neith
     answered = [task_for(CATALOG, "tax", "after-pause"), task_for(CATALOG, "health", "other")]
     async with running(bus, ["tax", "health"], options=options, factory=factory) as host:
         await produce(bus, [encoded(bus, retried)])  # fails once: on retry.1, due in 10 min
-        await until(lambda: any(tp.topic == tax.retries[0] for tp in host.runner.paused), 30,
+        paused = host.runners["tax"].paused
+        await until(lambda: any(tp.topic == tax.retries[0] for tp in paused), 30,
                     "tax's retry.1 partition paused")
         await produce(bus, [encoded(bus, t) for t in answered])
         records = await collect(bus, [tax.results, health.results], lambda rs: {
             r.case_id for r in results_of(rs)} >= {t.case_id for t in answered})
-        still_paused = {tp.topic for tp in host.runner.paused}
+        still_paused = {tp.topic for r in host.runners.values() for tp in r.paused}
     assert {r.case_id for r in results_of(records)} == {t.case_id for t in answered}
     assert still_paused == {tax.retries[0]}
-    group = f"{bus.topic_prefix}.adapters"
-    assert await groups_of(kafka_admin, bus.topic_prefix) == [group]
-    committed = {tp.topic for tp in await kafka_admin.list_consumer_group_offsets(group)}
+    groups = [f"{bus.topic_prefix}.adapter.health", f"{bus.topic_prefix}.adapter.tax"]
+    assert await groups_of(kafka_admin, bus.topic_prefix) == groups
+    committed = {
+        tp.topic for group in groups for tp in await kafka_admin.list_consumer_group_offsets(group)
+    }
     assert {tax.tasks, health.tasks} <= committed
     assert tax.retries[0] not in committed, "the record not yet due is not committed"
     metrics = {d: p.metrics.snapshot() for d, p in host.processors.items()}

@@ -14,8 +14,10 @@ from adapters.discovery import installed_adapters
 from adapters.host import AdapterHost
 from adapters.testing import sample_task
 from deploy.topics_admin import apply, plan
+from tests.support.acls import allow_departments
 from topology.catalog import load_catalog
 from topology.codec import default_codec
+from topology.kafka_access import kafka_access
 from topology.settings import Settings
 from topology.topics import Topics
 
@@ -28,7 +30,7 @@ async def _produce(settings: Settings, topic: str, count: int) -> None:
     catalog, codec = load_catalog(), default_codec()
     templates = [sample_task(catalog, b.code, i, case_id="template")
                  for b, i in catalog.items_for_department("tax")]
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, linger_ms=10,
+    producer = AIOKafkaProducer(**kafka_access(settings, "admin").aiokafka(), linger_ms=10,
                                 max_batch_size=512 * 1024)
     await producer.start()
     try:
@@ -44,7 +46,7 @@ async def _produce(settings: Settings, topic: str, count: int) -> None:
 
 
 async def _count_until(settings: Settings, topic: str, count: int, wait_s: float) -> int:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=settings.kafka_bootstrap,
+    consumer = AIOKafkaConsumer(topic, **kafka_access(settings, "admin").aiokafka(),
                                 auto_offset_reset="earliest", enable_auto_commit=False)
     await consumer.start()
     seen, deadline = 0, time.monotonic() + wait_s
@@ -57,10 +59,12 @@ async def _count_until(settings: Settings, topic: str, count: int, wait_s: float
     return seen
 
 
-async def test_one_adapter_throughput(kafka_bootstrap, kafka_admin, unique, capsys):
+async def test_one_adapter_throughput(kafka_bootstrap, kafka_admin, kafka_admin_access, unique,
+                                      capsys):  # fmt: skip
     settings = Settings(kafka_bootstrap=kafka_bootstrap, topic_prefix=f"it{unique}", partitions=4)
     topics = Topics(settings.topic_prefix).department("tax")
     await apply(kafka_admin, plan(Topics(settings.topic_prefix).all(["tax"], partitions=4), {}))
+    await allow_departments(kafka_admin_access, settings)
     await _produce(settings, topics.tasks, TASKS)
     previous = structlog.get_config()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.INFO))

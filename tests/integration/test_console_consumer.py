@@ -60,7 +60,7 @@ async def test_the_exported_properties_fence_the_console_consumer(
     finally:
         await producer.stop()
     config = export("tax", settings, tmp_path)
-    group = topics.adapter_group(["tax"])
+    group = topics.adapter_group("tax")
     own = console_consumer(config, topics.department("tax").tasks, group)
     assert own.stdout.strip() == "tax-task", own.stderr[-2000:]
     theirs = console_consumer(config, topics.department("public_security").tasks, group)

@@ -52,7 +52,7 @@ async def _until_granted(settings: Settings) -> None:
     while True:
         try:
             tax = as_principal(settings, "tax")
-            await first_record(tax, topics.department("tax").tasks, topics.adapter_group(["tax"]))
+            await first_record(tax, topics.department("tax").tasks, topics.adapter_group("tax"))
             return
         except TopicAuthorizationFailedError:
             if asyncio.get_running_loop().time() > deadline:
@@ -87,7 +87,7 @@ async def write(access: KafkaAccess, topic: str) -> None:
 async def test_a_department_reads_its_own_tasks_in_its_own_group(bus):
     topics = Topics(bus.topic_prefix)
     tax = as_principal(bus, "tax")
-    group = topics.adapter_group(["tax"])
+    group = topics.adapter_group("tax")
     assert await first_record(tax, topics.department("tax").tasks, group) == b"task"
 
 
@@ -99,7 +99,7 @@ async def test_tax_cannot_read_public_security_tasks(bus):
 
 async def test_tax_cannot_use_another_departments_group(bus):
     topics = Topics(bus.topic_prefix)
-    theirs = topics.adapter_group(["public_security"])
+    theirs = topics.adapter_group("public_security")
     with pytest.raises(GroupAuthorizationFailedError):
         await first_record(as_principal(bus, "tax"), topics.department("tax").tasks, theirs)
 

@@ -224,10 +224,9 @@ async def test_an_approval_missing_outputs_is_a_handler_bug_dead_lettered():
     assert b"InvalidOutcomeError" in dict(dead.headers)["__connect.errors.exception.class.name"]
 
 
-def test_one_department_keeps_its_group_and_several_share_one():
-    assert consumer_group("p", ["tax"]) == "p.adapter.tax"
-    assert consumer_group("p", ["tax", "tax"]) == "p.adapter.tax"
-    assert consumer_group("p", ["tax", "health"]) == "p.adapters"
+def test_each_department_has_its_own_group():
+    assert consumer_group("p", "tax") == "p.adapter.tax"
+    assert consumer_group("p", "health") == "p.adapter.health"
 
 
 class FakeConsumer:
@@ -354,3 +353,28 @@ def test_hukou_registration_runs_its_checks_in_every_region(region):
     binding = public_security.router.bind(load_catalog(region))
     assert "hukou_registration" not in binding.fallbacks
     assert binding.routes["hukou_registration"].handler.__name__ == "register_household"
+
+
+async def test_a_host_of_several_departments_connects_each_as_itself(monkeypatch):
+    """`adapter run --all` is one process, not one identity: each department its own
+    principal and its own consumer group."""
+    import asyncio
+
+    import adapters.host as host_module
+    from adapters.discovery import installed_adapters
+    from adapters.host import AdapterHost
+    from topology.settings import Settings
+
+    asked: list[str] = []
+
+    def refuse(settings, principal):
+        asked.append(principal)
+        raise LookupError("no broker in a unit test")
+
+    monkeypatch.setattr(host_module, "kafka_access", refuse)
+    routers = [installed_adapters()[code].router for code in ("tax", "health")]
+    host = AdapterHost(Settings(topic_prefix="p"), routers, catalog=CATALOG)
+    assert host.groups == {"tax": "p.adapter.tax", "health": "p.adapter.health"}
+    with pytest.raises(LookupError):
+        await host.run(asyncio.Event())
+    assert sorted(asked) == ["health", "tax"]
