@@ -49,7 +49,7 @@ async def dead_letter_reason(bus, topic: str, case_id: str) -> str:
         async with asyncio.timeout(WAIT_S):
             async for record in consumer:
                 if record.key == case_id.encode():
-                    headers = dict(record.headers)
+                    headers: dict[str, bytes] = dict(record.headers)
                     return headers[f"{ERROR_HEADER_PREFIX}exception.message"].decode()
     finally:
         await consumer.stop()
