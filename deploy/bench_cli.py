@@ -14,8 +14,8 @@ from rich.table import Table
 
 from deploy.bench.run import BenchOptions, run_bench
 from deploy.demo_cli import LocalBroker
+from deploy.security_mode import insecure_option, settings_for
 from topology.logs import configure_logging
-from topology.settings import get_settings
 
 _out = Console()
 
@@ -38,10 +38,11 @@ def bench(
         0, min=0, help="Streams workers sharing the case partitions; 0: one per core, at most "
         "one per partition.",
     ),
+    insecure: bool = insecure_option(),
 ) -> None:
     """Throughput, latency and footprint of the bus, beside Kafka's own limit."""
     configure_logging()
-    settings = get_settings()
+    settings = settings_for(insecure, _out)
     workers = streams_workers or _per_core(settings.partitions)
     options = BenchOptions(cases=cases, rate=None if rate == "max" else float(rate),
                            warmup=min(warmup, cases // 4), window=window,
@@ -78,6 +79,7 @@ def _print(report: dict[str, Any]) -> None:
     table = Table("measure", "value", title="onething bench")
     throughput, latency = report["throughput"], report["latency"]
     rows: list[tuple[str, object]] = [
+        ("security", report["security"]),
         ("cases submitted / completed", f"{report['cases']['submitted']} / "
                                         f"{report['cases']['completed']}"),
         ("completed cases/s (sustained)", throughput["completed_cases_per_s"]),

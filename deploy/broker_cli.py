@@ -7,6 +7,7 @@ from rich.console import Console
 
 from deploy.broker import Broker
 from deploy.broker.jars import fetch_jars, jars_size
+from deploy.security_mode import insecure_option, settings_for
 from topology.settings import get_settings
 
 broker_app = typer.Typer(help="Run the project's own single-node Apache Kafka broker (KRaft).")
@@ -29,9 +30,9 @@ def fetch() -> None:
 
 
 @broker_app.command()
-def start() -> None:
+def start(insecure: bool = insecure_option()) -> None:
     """Start the broker (idempotent) and wait until it answers a metadata request."""
-    report = _broker().start()
+    report = Broker(settings_for(insecure, _out)).start()
     if report.already_running:
         _out.print(f"broker already running on {report.bootstrap}")
     else:

@@ -10,11 +10,12 @@ from rich.console import Console
 
 from deploy.broker import Broker
 from deploy.demo import run_demo
+from deploy.security_mode import insecure_option, security_label, settings_for
 from deploy.supervisor import Supervisor, bus_components
 from deploy.topics_cli import plan_and_apply
 from topology.kafka_access import kafka_access
 from topology.logs import configure_logging
-from topology.settings import Settings, get_settings
+from topology.settings import Settings
 
 _out = Console()
 DEMO_WORKDAY_SECONDS = 2.0
@@ -29,10 +30,11 @@ def demo(
     keep_broker: bool = typer.Option(False, help="Leave the broker running afterwards."),
     within: float = typer.Option(120.0, help="Seconds the sample load may take."),
     keep_topics: bool = typer.Option(False, help="Keep this run's topics (for inspection)."),
+    insecure: bool = insecure_option(),
 ) -> None:
     """Run every national bundle and every path of a case through the bus, then stop all."""
     configure_logging()
-    settings = get_settings()
+    settings = settings_for(insecure, _out)
     if settings.workday_seconds is None:  # so that the overdue case passes its deadline
         settings = settings.model_copy(update={"workday_seconds": DEMO_WORKDAY_SECONDS})
     with LocalBroker(settings) as bootstrap:
@@ -43,10 +45,10 @@ def demo(
         raise typer.Exit(1)
 
 
-def up() -> None:
+def up(insecure: bool = insecure_option()) -> None:
     """Run the whole bus (streams, certificates, every adapter) until Ctrl-C."""
     configure_logging()
-    settings = get_settings()
+    settings = settings_for(insecure, _out)
     with LocalBroker(settings) as bootstrap:
         settings = settings.model_copy(update={"kafka_bootstrap": bootstrap})
         asyncio.run(plan_and_apply(kafka_access(settings, "admin"), settings, dry_run=False))
@@ -75,12 +77,14 @@ class LocalBroker:
 
     def __init__(self, settings: Settings) -> None:
         self.broker = Broker(settings)
+        self.label = security_label(settings)
         self.started = False
 
     def __enter__(self) -> str:
         report = self.broker.start()
         self.started = not report.already_running
-        _out.print(f"broker on {report.bootstrap} ({'started' if self.started else 'reused'})")
+        state = "started" if self.started else "reused"
+        _out.print(f"broker on {report.bootstrap} ({state}; {self.label})")
         return report.bootstrap
 
     def __exit__(self, *_: object) -> None:

@@ -26,6 +26,7 @@ from deploy.bench.stats import case_latencies, stage_latencies, sustained_rate, 
 from deploy.bench.workload import Submission, national_mix
 from deploy.broker import Broker
 from deploy.broker.probe import free_port, port_is_free
+from deploy.security_mode import security_label
 from deploy.supervisor import Component, Supervisor, as_module, bus_components
 from deploy.topics_admin import delete_prefix
 from deploy.topics_cli import plan_and_apply
@@ -78,6 +79,7 @@ async def run_bench(settings: Settings, options: BenchOptions, console: Console)
     meter = Meter()
     measured = await _run_bus(settings, work, meter, options, console, say)
     report = _report(options, work, meter, measured)
+    report["security"] = security_label(settings)
     report["logs"] = str(measured.logs)
     report["throughput"]["messages_by_topic"] = by_family(measured.ends, run)
     if options.baseline and measured.finished:
