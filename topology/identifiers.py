@@ -11,6 +11,9 @@ import hmac
 import random
 from datetime import date, timedelta
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hmac as crypto_hmac
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -85,8 +88,13 @@ def make_uscc(rng: random.Random, area: str | None = None) -> str:
     return first17 + uscc_check_char(first17)
 
 
-def holder_reference(key: bytes, id_number: str) -> str:
-    """The pseudonym of a holder's 公民身份号码 or 统一社会信用代码: HMAC-SHA256 (hex) under
-    the bus's holder key. A bare hash of an ID number is reversed in seconds by trying
-    every number of an area and birth year; without the key there is nothing to try."""
+def holder_reference(key: bytes, id_number: str, digest: str = "sha256") -> str:
+    """The pseudonym of a holder's 公民身份号码 or 统一社会信用代码: HMAC-SHA256 (or HMAC-SM3
+    with the national suite), hex, under the bus's holder key. A bare hash of an ID number
+    is reversed in seconds by trying every number of an area and birth year; without the key
+    there is nothing to try."""
+    if digest == "sm3":
+        mac = crypto_hmac.HMAC(key, hashes.SM3())
+        mac.update(id_number.encode())
+        return mac.finalize().hex()
     return hmac.new(key, id_number.encode(), hashlib.sha256).hexdigest()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -115,6 +115,11 @@ class Settings(BaseSettings):
         description="A finished case keeps its personal data this many days, then the case "
         "agent erases it (form, materials, outputs, holder pseudonym); unset: only on "
         "request (onething case erase).",
+    )
+    crypto_suite: Literal["aes", "sm"] = Field(
+        default="aes",
+        description="Cipher suite of personal values on Kafka: aes (AES-256-GCM, HMAC-SHA256 "
+        "pseudonyms) or sm (the national SM4-GCM, HMAC-SM3 pseudonyms).",
     )
     region: str = Field(default="national", description="Catalogue region this deployment serves.")
     log_format: str = Field(

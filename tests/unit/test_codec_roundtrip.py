@@ -60,7 +60,7 @@ def strategy_for(hint: Any, metadata: tuple[Any, ...] = ()) -> st.SearchStrategy
         items = strategy_for(args[0])
         return st.lists(items, min_size=rules.get("min_length", 0), max_size=3).map(tuple)
     if origin is dict:
-        return st.dictionaries(st.text(max_size=8), st.text(max_size=12), max_size=3)
+        return st.dictionaries(st.text(max_size=8), strategy_for(args[1]), max_size=3)
     if isinstance(hint, type) and issubclass(hint, Enum):
         return st.sampled_from(list(hint))
     if isinstance(hint, type) and issubclass(hint, Record):
@@ -79,7 +79,8 @@ def _scalar(hint: Any, rules: dict[str, Any]) -> st.SearchStrategy[Any]:
     if hint is bool:
         return st.booleans()
     if hint is bytes:
-        return st.binary(max_size=64)
+        low = rules.get("min_length", 0)
+        return st.binary(min_size=low, max_size=max(low, min(rules.get("max_length", 64), 64)))
     if hint in (datetime, AwareDatetime):
         return _TIMES
     if hint is date:

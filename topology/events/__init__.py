@@ -10,6 +10,7 @@ from topology.events._parts import (
     Commitment,
     ItemResult,
     MaterialRef,
+    Sealed,
     SupplementNeed,
     SupplementProblem,
 )
@@ -120,6 +121,7 @@ __all__ = [
     "Record",
     "RequestedSupplement",
     "Requester",
+    "Sealed",
     "SupplementNeed",
     "SupplementProblem",
     "SupplementProvided",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from topology.events._base import Code, Record, Sha256Hex, Timestamp
 
@@ -34,13 +34,36 @@ class SupplementProblem(StrEnum):
     EXPIRED = "EXPIRED"
 
 
+class Sealed(Record):
+    """A personal value encrypted to the one principal that may read it (AES-256-GCM or
+    SM4-GCM), bound to its case and field: moved elsewhere, it does not open."""
+
+    # Bytes travel as base64 where a sealed value sits in JSON (the case state's changelog).
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", ser_json_bytes="base64", val_json_bytes="base64"
+    )
+
+    key_id: str = Field(
+        min_length=1, max_length=128,
+        description="The recipient's data key, <principal>/<suite>/<serial>.",
+    )  # fmt: skip
+    nonce: bytes = Field(
+        min_length=12, max_length=12, description="The 96-bit nonce, random for each value."
+    )
+    ciphertext: bytes = Field(
+        min_length=16, max_length=65_552,
+        description="The encrypted UTF-8 value followed by its 16-byte authentication tag.",
+    )  # fmt: skip
+
+
 class Applicant(Record):
     """Who applies: a person (公民身份号码) or a company (统一社会信用代码)."""
 
     kind: ApplicantKind = Field(description="Person or company.")
-    name: str = Field(min_length=1, description="Full name of the person or the company.")
+    # Empty when sealed (ApplicationSubmitted.sealed): intake checks the opened values.
+    name: str = Field(max_length=200, description="Full name of the person or the company.")
     id_number: str = Field(
-        pattern=r"^[0-9A-Z]{18}$",
+        pattern=r"^([0-9A-Z]{18})?$",
         description="公民身份号码 of a person or 统一社会信用代码 of a company (18 chars).",
     )
     phone: str | None = Field(default=None, description="Contact phone number, if given.")
@@ -80,4 +103,9 @@ class ItemResult(Record):
     )
     handled_at: Timestamp | None = Field(
         default=None, description="When the department finished the item, if it said so."
+    )
+    sealed: dict[str, Sealed] = Field(
+        default_factory=dict,
+        description="Its personal outputs sealed to the certificate service, by place "
+        "<item>.<output>; they are not in `outputs`.",
     )

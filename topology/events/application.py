@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from topology.events._base import Code, Event, Record, Timestamp
-from topology.events._parts import Applicant, Channel, Commitment, MaterialRef
+from topology.events._parts import Applicant, Channel, Commitment, MaterialRef, Sealed
 
 
 class ApplicationSubmitted(Event):
@@ -34,6 +34,11 @@ class ApplicationSubmitted(Event):
     partial_consent: bool | None = Field(
         default=None,
         description="Whether the applicant accepts partial completion; null if not asked.",
+    )
+    sealed: dict[str, Sealed] = Field(
+        default_factory=dict,
+        description="Personal values sealed to streams, by place (applicant.name, "
+        "applicant.id_number, applicant.phone, form.<field>); their clear fields stay empty.",
     )
 
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from topology.events._base import Attempt, Code, Event, Timestamp
-from topology.events._parts import MaterialRef, SupplementNeed
+from topology.events._parts import MaterialRef, Sealed, SupplementNeed
 
 
 class ItemStatus(StrEnum):
@@ -38,6 +38,12 @@ class ItemTaskDispatched(Event):
         description="Outputs of prerequisite items (前置事项), as item.output → value.",
     )
     deadline: Timestamp = Field(description="When the item must be done (办结时限).")
+    sealed: dict[str, Sealed] = Field(
+        default_factory=dict,
+        description="This item's personal fields (form.<field>) and personal prerequisite "
+        "outputs (<item>.<output>) sealed to its department; they are not in `fields` or "
+        "`prerequisite_outputs`.",
+    )
 
 
 class ItemTaskCancelled(Event):
@@ -65,3 +71,8 @@ class ItemStatusReported(Event):
         default=(), description="What must be supplied or corrected, when SUPPLEMENT_REQUIRED."
     )
     handled_at: Timestamp = Field(description="When the department system recorded the status.")
+    sealed: dict[str, Sealed] = Field(
+        default_factory=dict,
+        description="Personal outputs sealed to streams, by place <item>.<output>; they are "
+        "not in `outputs`.",
+    )

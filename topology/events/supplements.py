@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import Field
 
 from topology.events._base import Code, Event, Record
-from topology.events._parts import MaterialRef, SupplementProblem
+from topology.events._parts import MaterialRef, Sealed, SupplementProblem
 
 
 class RequestedSupplement(Record):
@@ -37,6 +37,11 @@ class SupplementProvided(Event):
     )
     materials: tuple[MaterialRef, ...] = Field(
         default=(), description="New or newer materials, each with its version."
+    )
+    sealed: dict[str, Sealed] = Field(
+        default_factory=dict,
+        description="Corrected personal values sealed to streams, by place (form.<field>); "
+        "they are not in `form_updates`.",
     )
 
 

@@ -1,0 +1,59 @@
+"""Sealing and opening one value: the key id says whose it is, the associated data says where
+it belongs (case and field), so a value copied into another case or field does not open."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+
+from topology.events import Sealed
+from topology.sealing.keys import KeyStore, UnknownKeyError
+from topology.sealing.suites import NONCE_BYTES
+
+
+class SealError(ValueError):
+    """A sealed value that does not open here; the message names the key and place, never
+    the value."""
+
+
+def seal_context(case_id: str, field: str) -> bytes:
+    """The associated data binding a value to its case and field (``applicant.id_number``,
+    ``form.newborn_name``)."""
+    return f"{case_id}\x1f{field}".encode()
+
+
+@dataclass
+class Sealer:
+    """Seals values to any principal; opens only what is sealed to ``principal`` (this
+    process's identity), as a KMS grants encrypt to senders and decrypt to the recipient."""
+
+    keys: KeyStore
+    principal: str
+
+    def seal(self, value: str, recipient: str, context: bytes) -> Sealed:
+        key = self.keys.active(recipient)
+        nonce = os.urandom(NONCE_BYTES)
+        ciphertext = key.suite.seal(key.secret, nonce, value.encode(), context)
+        return Sealed(key_id=key.key_id, nonce=nonce, ciphertext=ciphertext)
+
+    def open(self, sealed: Sealed, context: bytes) -> str:
+        place = context.split(b"\x1f")[-1].decode(errors="replace")
+        try:
+            key = self.keys.get(sealed.key_id)
+        except UnknownKeyError as error:
+            raise SealError(f"{place}: {error}") from None
+        if key.principal != self.principal:
+            raise SealError(f"{place} is sealed to {key.principal}, not to {self.principal}")
+        try:
+            return key.suite.open(key.secret, sealed.nonce, sealed.ciphertext, context).decode()
+        except (InvalidTag, UnicodeDecodeError):
+            raise SealError(
+                f"{place} does not open under {sealed.key_id}: altered, or sealed for another "
+                "case or field"
+            ) from None
+
+    def reseal(self, sealed: Sealed, recipient: str, context: bytes) -> Sealed:
+        """What this process may open, sealed again to ``recipient`` (a department's task)."""
+        return self.seal(self.open(sealed, context), recipient, context)
