@@ -30,6 +30,7 @@ from adapters.simulator import ReferenceSimulator, SimulatorSettings
 from topology.catalog import Catalog, load_catalog
 from topology.codec import default_codec
 from topology.kafka_access import kafka_access
+from topology.sealing import sealer_for
 from topology.settings import Settings
 from topology.topics import Topics
 
@@ -146,6 +147,7 @@ class AdapterHost:
             ledger=ledger,
             metrics=metrics,
             source=f"/onething/adapters/{dept}",
+            sealer=sealer_for(self.settings, dept),
         )
         log().info(
             "adapter_built",

@@ -6,8 +6,10 @@ from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaProducer
 
+from topology.catalog import load_catalog
 from topology.codec import cloudevent_headers, default_codec
 from topology.events import (
+    ApplicationSubmitted,
     EvaluationRequested,
     Event,
     MaterialRef,
@@ -17,6 +19,7 @@ from topology.events import (
     derive_event_id,
 )
 from topology.kafka_access import KafkaAccess
+from topology.sealing import Sealer, sealed_application, sealed_supplement
 from topology.settings import producer_options
 from topology.topics import Topics
 
@@ -27,10 +30,13 @@ def bus_producer(access: KafkaAccess, linger_ms: float) -> AIOKafkaProducer:
 
 
 class ApplicantPortal:
-    """Publishes applicant events with acks=all and an idempotent producer."""
+    """Publishes applicant events with acks=all and an idempotent producer; personal values
+    leave it sealed to streams."""
 
-    def __init__(self, access: KafkaAccess, topics: Topics, linger_ms: float = 0) -> None:
-        self.topics = topics
+    def __init__(
+        self, access: KafkaAccess, topics: Topics, sealer: Sealer, linger_ms: float = 0
+    ) -> None:
+        self.topics, self.sealer = topics, sealer
         self.codec = default_codec()
         self.producer = bus_producer(access, linger_ms)
 
@@ -50,18 +56,24 @@ class ApplicantPortal:
     async def flush(self) -> None:
         await self.producer.flush()
 
-    async def submit(self, application: Event) -> None:
-        await self.send(self.topics.applications, application)
+    async def submit(self, application: ApplicationSubmitted) -> None:
+        catalog = load_catalog(application.region)
+        await self.send(self.topics.applications,
+                        sealed_application(application, catalog, self.sealer))  # fmt: skip
 
     async def supplement(
         self, case_id: str, materials: tuple[MaterialRef, ...],
         form: dict[str, str] | None = None, round_no: int = 1,
     ) -> None:  # fmt: skip
-        await self.send(self.topics.applicant, SupplementProvided(
+        answer = SupplementProvided(
             event_id=derive_event_id(case_id, f"supplement-provided:{round_no}"),
             case_id=case_id, occurred_at=datetime.now(UTC), form_updates=form or {},
             materials=materials,
-        ))  # fmt: skip
+        )  # fmt: skip
+        # Supplements are checked against the case's own catalogue; every region's shares
+        # the registry of fields, so the national one says which are personal.
+        catalog = load_catalog()
+        await self.send(self.topics.applicant, sealed_supplement(answer, catalog, self.sealer))
 
     async def withdraw(self, case_id: str, reason: str) -> None:
         """Ask for the case to be withdrawn; the case agent decides (BundleWithdrawn)."""

@@ -37,6 +37,7 @@ from topology.events import (
     SupplementRequested,
 )
 from topology.kafka_access import kafka_access
+from topology.sealing import sealer_for
 from topology.settings import Settings
 from topology.topics import Topics
 
@@ -167,8 +168,10 @@ async def run_demo(
     async with running_bus(settings, departments, keep_topics) as supervisor:
         # The observer reads what the demo shows (tasks included) as the launcher does.
         observer = Observer(kafka_access(settings, "admin"), topics, sorted(departments))
-        portal = ApplicantPortal(kafka_access(settings, "portal"), topics,
-                                 settings.producer_linger_ms)  # fmt: skip
+        portal = ApplicantPortal(
+            kafka_access(settings, "portal"), topics, sealer_for(settings, "portal"),
+            settings.producer_linger_ms,
+        )  # fmt: skip
         await observer.start()
         await portal.start()
         try:

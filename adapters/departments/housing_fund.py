@@ -48,7 +48,10 @@ router.forwards("retirement_housing_fund_withdrawal", "death_housing_fund_withdr
 router.forwards("housing_fund_registration_change")  # 单位/个人信息变更: a plain filing
 
 
-@router.handles("个人住房公积金账户设立")
+@router.handles(
+    "个人住房公积金账户设立",
+    needs=(("housing_fund_account_opening", "housing_fund_unit_account"),),
+)
 async def open_personal_account(task: ItemTask, backend: HousingFundBackend) -> ItemOutcome:
     if task.field("monthly_wage") and amount(task, "monthly_wage") is None:
         return invalid_amount("monthly_wage")

@@ -62,7 +62,7 @@ router.forwards(
 )
 
 
-@router.handles("社会保障卡申领")
+@router.handles("社会保障卡申领", needs=(("hukou_registration", "citizen_id"),))
 async def issue_card(task: ItemTask, backend: HrSocialSecurityBackend) -> ItemOutcome:
     reply = await backend.issue_card(task)
     card = reply.outputs.get("social_security_card", "")

@@ -53,7 +53,11 @@ router.forwards(
 )
 
 
-@router.handles("hukou_registration", "hukou_restoration")
+@router.handles(
+    "hukou_registration",
+    "hukou_restoration",
+    needs=(("birth_medical_certificate", "birth_medical_certificate"),),
+)
 async def register_household(task: ItemTask, backend: PublicSecurityBackend) -> ItemOutcome:
     reply = await backend.register_household(task)
     check_citizen_id(reply, "citizen_id")

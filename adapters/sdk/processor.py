@@ -27,8 +27,15 @@ from adapters.sdk.settings import AdapterSettings
 from adapters.sdk.task import ItemTask
 from topology.catalog import Item
 from topology.codec import Codec, CodecError, cloudevent_headers
-from topology.events import Event, ItemStatus, ItemTaskCancelled, ItemTaskDispatched
+from topology.events import (
+    Event,
+    ItemStatus,
+    ItemStatusReported,
+    ItemTaskCancelled,
+    ItemTaskDispatched,
+)
 from topology.records import ConsumedRecord
+from topology.sealing import MemoryKeyStore, Sealer, SealError, seal_context
 from topology.topics import DepartmentTopics
 
 
@@ -52,8 +59,10 @@ class TaskProcessor:
         source: str,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         rng: random.Random | None = None,
+        sealer: Sealer | None = None,
     ) -> None:
         self.binding, self.topics, self.settings = binding, topics, settings
+        self.sealer = sealer or Sealer(MemoryKeyStore(), binding.department)
         self.codec, self.ledger, self.metrics, self.clock = codec, ledger, metrics, clock
         self.department, self.source = binding.department, source
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
@@ -111,9 +120,13 @@ class TaskProcessor:
         replay = await self._replay(key, event)
         if replay is not None:
             return replay
+        try:
+            opened = self._opened(event)
+        except SealError as error:
+            return self._dead(record, error, f"{self.department} adapter: {error}")
         future = self._inflight[key] = asyncio.get_running_loop().create_future()
         try:
-            return await self._run(route, self._task_of(event), record, key)
+            return await self._run(route, self._task_of(opened), record, key)
         finally:
             del self._inflight[key]
             future.set_result(None)
@@ -195,13 +208,43 @@ class TaskProcessor:
         now = self.clock()
         out = []
         for status in statuses:
-            event = status_event(task.event, outcome, status, now)
+            event = self._sealed_outputs(task, status_event(task.event, outcome, status, now))
             out.append(self._out(task.case_id, self.codec.encode(event), event))
         return out
+
+    def _sealed_outputs(self, task: ItemTask, event: ItemStatusReported) -> ItemStatusReported:
+        """The report with the outputs the catalogue marks personal sealed to streams."""
+        personal = {spec.code for spec in task.item.outputs if spec.personal}
+        if not personal & set(event.outputs):
+            return event
+        sealed = {
+            place: self.sealer.seal(value, "streams", seal_context(event.case_id, place))
+            for code, value in event.outputs.items()
+            if code in personal and (place := f"{event.item_code}.{code}")
+        }
+        clear = {code: value for code, value in event.outputs.items() if code not in personal}
+        return event.model_copy(update={"outputs": clear, "sealed": sealed})
 
     def _out(self, case_id: str, value: bytes, event: Event) -> Outgoing:
         headers = cloudevent_headers(event, source=self.source, codec=self.codec)
         return Outgoing(self.topics.results, value, case_id.encode(), headers)
+
+    def _opened(self, event: ItemTaskDispatched) -> ItemTaskDispatched:
+        """The task with its sealed fields opened, for the handler only (never logged, never
+        put back on Kafka: results carry no form values)."""
+        if not event.sealed:
+            return event
+        opened = {
+            place: self.sealer.open(value, seal_context(event.case_id, place))
+            for place, value in event.sealed.items()
+        }
+        form = {p.removeprefix("form."): v for p, v in opened.items() if p.startswith("form.")}
+        outputs = {p: v for p, v in opened.items() if not p.startswith("form.")}
+        return event.model_copy(update={
+            "fields": {**event.fields, **form},
+            "prerequisite_outputs": {**event.prerequisite_outputs, **outputs},
+            "sealed": {},
+        })  # fmt: skip
 
     def _task_of(self, event: ItemTaskDispatched) -> ItemTask:
         item = self.binding.items.get((event.bundle_code, event.item_code))

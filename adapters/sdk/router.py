@@ -63,6 +63,8 @@ class Route:
     handler: Handler[Any]
     backend: Callable[[DepartmentSystem], Any]
     system: str
+    needs: tuple[Prerequisite, ...] = ()
+    """The prerequisite outputs the handler reads, which the catalogue must forward to it."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,20 @@ class Binding:
     def systems(self) -> tuple[str, ...]:
         return tuple(sorted({route.system for route in self.routes.values()}))
 
+    def undeclared_needs(self) -> list[str]:
+        """Prerequisite outputs a handler reads that the catalogue does not forward to its
+        item (a task carries only the outputs its item declares), as ``bundle/item: pre.output``."""
+        found: list[str] = []
+        for (bundle, code), item in self.items.items():
+            route = self.routes.get(code)
+            declared = {(p.item, o) for p in item.prerequisites for o in p.outputs}
+            ran = set(item.prerequisite_codes)
+            for items, output in route.needs if route else ():
+                sources = [i for i in ((items,) if isinstance(items, str) else items) if i in ran]
+                if sources and not any((i, output) in declared for i in sources):
+                    found.append(f"{bundle}/{code}: {'|'.join(sources)}.{output}")
+        return found
+
 
 @dataclass
 class DepartmentRouter(Generic[B]):
@@ -95,12 +111,15 @@ class DepartmentRouter(Generic[B]):
     _routes: dict[str, Route] = field(default_factory=dict, repr=False)
     _systems: dict[str, SimulatorFactory | None] = field(default_factory=dict, repr=False)
 
-    def handles(self, *keys: str) -> Callable[[Handler[B]], Handler[B]]:
-        """Register a handler for items named by code (``hukou_registration``) or name."""
+    def handles(
+        self, *keys: str, needs: tuple[Prerequisite, ...] = ()
+    ) -> Callable[[Handler[B]], Handler[B]]:
+        """Register a handler for items named by code (``hukou_registration``) or name;
+        ``needs`` names the prerequisite outputs it reads (checked against the catalogue)."""
 
         def register(handler: Handler[B]) -> Handler[B]:
             for key in keys:
-                self._add(key, Route(handler, self.backend, self.department))
+                self._add(key, Route(handler, self.backend, self.department, tuple(needs)))
             return handler
 
         return register
@@ -111,7 +130,8 @@ class DepartmentRouter(Generic[B]):
         taken from prerequisite outputs, e.g. ``{"credit_code": ("establishment_registration",
         "credit_code")}``; a field whose output the task does not carry (or carries empty) is
         left out. Items with rules of their own (checks, amounts) get a handler instead."""
-        route = Route(Forward(tuple((extra or {}).items())), ActClient, self.department)
+        sources = tuple((extra or {}).items())
+        route = Route(Forward(sources), ActClient, self.department, tuple(s for _, s in sources))
         for key in keys:
             self._add(key, route)
 

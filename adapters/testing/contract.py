@@ -111,6 +111,14 @@ class AdapterContract:
         assert not binding.missing, f"items without a handler: {binding.missing}"
         assert not binding.fallbacks, f"items only the fallback serves: {binding.fallbacks}"
 
+    def test_the_catalogue_forwards_what_each_handler_needs(self, catalog: Catalog) -> None:
+        """A task carries only the prerequisite outputs its item declares (need to know)."""
+        undeclared = self.router.bind(catalog).undeclared_needs()
+        assert not undeclared, (
+            "handlers read prerequisite outputs their items do not declare; add them to the "
+            f"prerequisite's `outputs` in the catalogue: {undeclared}"
+        )
+
     def test_every_named_item_exists_in_some_region(self) -> None:
         unresolved = {normalise_name(k) for k in self.router.keys if not k.isascii()}
         for catalog in all_catalogs():
@@ -131,7 +139,9 @@ class AdapterContract:
             assert result.status is ItemStatus.APPROVED, (task.item_code, result.reason)
             item = adapter.binding.items.get((task.bundle_code, task.item_code))
             wanted = {o.code for o in item.outputs} if item else set()
-            assert wanted <= set(result.outputs), (task.item_code, result.outputs)
+            assert wanted <= set(adapter.outputs_of(result)), (task.item_code, result.outputs)
+            personal = {o.code for o in item.outputs if o.personal} if item else set()
+            assert not personal & set(result.outputs), "personal outputs travel sealed only"
 
     async def test_idempotent_under_redelivery(
         self, adapter: InMemoryAdapter, catalog: Catalog

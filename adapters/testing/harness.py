@@ -23,6 +23,7 @@ from topology.catalog import Catalog, load_catalog
 from topology.codec import Codec, default_codec
 from topology.events import Event, ItemStatusReported
 from topology.records import ConsumedRecord, Headers
+from topology.sealing import MemoryKeyStore, Sealer, seal_context
 from topology.topics import Topics
 
 
@@ -32,6 +33,8 @@ class CountingSystem:
     def __init__(self, inner: DepartmentSystem) -> None:
         self.inner = inner
         self.calls: Counter[str] = Counter()
+        self.requests: list[ActRequest] = []
+        """What the system was asked, in order (the task's fields as the handler sent them)."""
 
     @property
     def name(self) -> str:
@@ -39,6 +42,7 @@ class CountingSystem:
 
     async def submit(self, request: ActRequest, *, idempotency_key: str) -> ActReply:
         self.calls[idempotency_key] += 1
+        self.requests.append(request)
         return await self.inner.submit(request, idempotency_key=idempotency_key)
 
     async def aclose(self) -> None:
@@ -56,8 +60,10 @@ class InMemoryAdapter:
         simulator: SimulatorSettings | None = None,
         options: AdapterSettings | None = None,
         codec: Codec | None = None,
+        sealer: Sealer | None = None,
     ) -> None:
         self.router, self.catalog = router, catalog or load_catalog()
+        self.sealer = sealer or Sealer(MemoryKeyStore(), router.department)
         self.options = options or AdapterSettings(backoff_base_s=0.0)
         self.codec = codec or default_codec()
         self.binding = router.bind(self.catalog)
@@ -88,6 +94,7 @@ class InMemoryAdapter:
             ledger=ledger,
             metrics=self.metrics,
             source="/onething/test",
+            sealer=self.sealer,
         )
 
     def restart(self) -> None:
@@ -122,6 +129,16 @@ class InMemoryAdapter:
             self.codec.decode_as(out.value or b"", ItemStatusReported)
             for out in self.on(self.topics.results)
         ]
+
+    def outputs_of(self, result: ItemStatusReported) -> dict[str, str]:
+        """A result's outputs as streams reads them: the clear ones and the sealed ones
+        opened (the in-memory key store holds every principal's key)."""
+        streams = Sealer(self.sealer.keys, "streams")
+        opened = {
+            place.split(".", 1)[1]: streams.open(value, seal_context(result.case_id, place))
+            for place, value in result.sealed.items()
+        }
+        return {**result.outputs, **opened}
 
     def backend_calls(self, idempotency_key: str) -> int:
         return sum(system.calls[idempotency_key] for system in self.systems.values())

@@ -32,6 +32,7 @@ from deploy.topics_admin import delete_prefix
 from deploy.topics_cli import plan_and_apply
 from topology.catalog import load_catalog
 from topology.kafka_access import KafkaAccess, kafka_access
+from topology.sealing import sealer_for
 from topology.settings import Settings
 from topology.topics import Topics
 
@@ -72,7 +73,7 @@ async def run_bench(settings: Settings, options: BenchOptions, console: Console)
         web_port = free_port()
     settings = settings.model_copy(update={"topic_prefix": run, "streams_web_port": web_port})
     with Progress(console=console) as progress:
-        work = national_mix(options.cases, run, progress=progress)
+        work = national_mix(options.cases, run, sealer_for(settings, "portal"), progress=progress)
     say = _Phases(console)
     say("creating the run's topics")
     await plan_and_apply(kafka_access(settings, "admin"), settings, dry_run=False)

@@ -10,6 +10,7 @@ from rich.progress import Progress
 from topology.catalog import Catalog, load_catalog
 from topology.codec import cloudevent_headers, default_codec
 from topology.samples import sample_application
+from topology.sealing import Sealer, sealed_application
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,15 @@ def expected_certificates(catalog: Catalog, bundle_code: str) -> int:
 
 
 def national_mix(
-    count: int, run: str, seed: int = 7, progress: Progress | None = None
+    count: int,
+    run: str,
+    sealer: Sealer,
+    seed: int = 7,
+    progress: Progress | None = None,
 ) -> list[Submission]:
-    """``count`` clean applications, the 13 national bundles in turn."""
+    """``count`` clean applications, the 13 national bundles in turn, their personal values
+    sealed to streams as a portal seals them (before the run: the portal's cost, not the
+    bus's)."""
     catalog = load_catalog("national")
     codec = default_codec()
     rng = random.Random(seed)  # noqa: S311 - generated test data, not secrets
@@ -39,7 +46,9 @@ def national_mix(
     found = []
     for n in range(count):
         bundle = bundles[n % len(bundles)]
-        app = sample_application(catalog, bundle, f"{run}-{n:07d}", rng)
+        app = sealed_application(
+            sample_application(catalog, bundle, f"{run}-{n:07d}", rng), catalog, sealer
+        )
         found.append(Submission(app.case_id, bundle.code, codec.encode(app),
                                 cloudevent_headers(app, source="/bench"),
                                 certificates[bundle.code]))  # fmt: skip

@@ -3,9 +3,12 @@ problem (一次告知)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from streams.case.commitments import commitment_event
 from streams.case.dispatching import dispatch_ready
 from streams.case.intake import Accepted, check_application
+from streams.case.personal import keep_form, opened_application
 from streams.case.policy import Step
 from streams.case.state import CasePhase, CaseState, CommitmentState, ItemRun, PlannedItem
 from topology.catalog import Item
@@ -15,6 +18,7 @@ from topology.events import (
     ApplicationSubmitted,
     CommitmentAccepted,
     Problem,
+    Sealed,
     derive_event_id,
 )
 from topology.identifiers import holder_reference
@@ -23,10 +27,13 @@ from topology.identifiers import holder_reference
 def admit(app: ApplicationSubmitted, step: Step) -> CaseState:
     """The new case's state; accepted cases dispatch their first wave at once."""
     china_today = step.policy.calendar.today(step.now)
-    checked = check_application(app, china_today, step.policy.loader)
+    opened = opened_application(app, step.policy.sealer)
+    if isinstance(opened, Problem):
+        return _refuse(app, [opened], step)
+    checked = check_application(opened, china_today, step.policy.loader)
     if isinstance(checked, list):
-        return _refuse(app, checked, step)
-    state = _pin(app, checked, step)
+        return _refuse(opened, checked, step)
+    state = _pin(opened, checked, step, app.sealed)
     step.emit(accepted_event(state, step))
     for code, promise in state.commitments.items():
         step.emit(commitment_event(CommitmentAccepted, state, code, step))
@@ -59,7 +66,8 @@ def refused_event(state: CaseState, step: Step) -> ApplicationRefused:
 
 
 def _base(app: ApplicationSubmitted, step: Step) -> CaseState:
-    digest = holder_reference(step.policy.holder_key, app.applicant.id_number)
+    policy = step.policy
+    digest = holder_reference(policy.holder_key, app.applicant.id_number, policy.pseudonym_hash)
     return CaseState(
         case_id=app.case_id, bundle_code=app.bundle_code, bundle_name=app.bundle_code,
         region=app.region, catalogue_version=app.catalogue_version, catalogue_fingerprint="",
@@ -78,8 +86,10 @@ def _refuse(app: ApplicationSubmitted, problems: list[Problem], step: Step) -> C
     return state
 
 
-def _pin(app: ApplicationSubmitted, checked: Accepted, step: Step) -> CaseState:
-    bundle, items = checked.bundle, checked.items
+def _pin(
+    app: ApplicationSubmitted, checked: Accepted, step: Step, sealed: Mapping[str, Sealed]
+) -> CaseState:
+    bundle, items, catalog = checked.bundle, checked.items, checked.catalog
     state = _base(app, step)
     chosen = {item.code for item in items}
     state.bundle_code, state.bundle_name = bundle.code, bundle.name
@@ -88,14 +98,16 @@ def _pin(app: ApplicationSubmitted, checked: Accepted, step: Step) -> CaseState:
     state.time_limit_days = bundle.time_limit_days or max(i.time_limit_days for i in items)
     state.independent = bundle.independent
     state.accepted_at = step.now
+    fields = {code for item in items for code in item.fields}
+    personal = {code for code in fields if catalog.field(code).personal}
     state.plan = {
-        item.code: _planned(checked.catalog.fingerprint, bundle.code, item,
-                            tuple(p for p in item.prerequisite_codes if p in chosen))
+        item.code: _planned(catalog.fingerprint, bundle.code, item,
+                            tuple(p for p in item.prerequisite_codes if p in chosen), personal)
         for item in items
     }  # fmt: skip
     state.runs = {code: ItemRun() for code in state.plan}
-    fields = {code for item in items for code in item.fields}
-    state.form = {code: value for code, value in app.form.items() if code in fields}
+    form = {code: value for code, value in app.form.items() if code in fields}
+    keep_form(state, form, personal, sealed, step.policy.sealer)
     state.materials = {m.material_code: m for m in app.materials}
     state.commitments = {
         c.material_code: CommitmentState(
@@ -112,7 +124,11 @@ _PLANNED: dict[tuple[str, str, str, tuple[str, ...]], PlannedItem] = {}
 
 
 def _planned(
-    fingerprint: str, bundle_code: str, item: Item, prerequisites: tuple[str, ...]
+    fingerprint: str,
+    bundle_code: str,
+    item: Item,
+    prerequisites: tuple[str, ...],
+    personal: set[str],
 ) -> PlannedItem:
     """The pinned item, built once per catalogue, bundle, item and chosen prerequisites and
     shared by the cases that pin it (frozen): building it for every case showed in the case
@@ -122,9 +138,12 @@ def _planned(
     if planned is None:
         if len(_PLANNED) >= 10_000:  # catalogues replaced many times over: start again
             _PLANNED.clear()
+        inputs = [f"{p.item}.{output}" for p in item.prerequisites if p.item in prerequisites
+                  for output in p.outputs]  # fmt: skip
         planned = _PLANNED[key] = PlannedItem(
             code=item.code, name=item.name, department=item.department,
-            prerequisites=list(prerequisites), fields=list(item.fields),
+            prerequisites=list(prerequisites), inputs=inputs, fields=list(item.fields),
+            personal=[code for code in item.fields if code in personal],
             materials=list(item.materials), certificate_types=list(item.certificate_types()),
             time_limit_days=item.time_limit_days, optional=item.optional,
         )  # fmt: skip

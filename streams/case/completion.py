@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from streams.case.dispatching import cancel_open
+from streams.case.personal import resealed_outputs
 from streams.case.policy import Step
 from streams.case.state import CasePhase, CaseState, RunStatus
 from topology.events import (
@@ -13,6 +14,9 @@ from topology.events import (
     Requester,
     derive_event_id,
 )
+
+CERTIFICATES = "certificates"
+"""The principal of the certificate service, which opens the personal outputs it certifies."""
 
 
 def maybe_complete(state: CaseState, step: Step) -> None:
@@ -38,7 +42,8 @@ def completed_event(state: CaseState, step: Step) -> BundleCompleted:
     approved = [code for code, run in state.runs.items() if run.status == RunStatus.APPROVED]
     results = tuple(
         ItemResult(item_code=code, department=state.plan[code].department,
-                   outputs=state.runs[code].outputs, handled_at=state.runs[code].finished_at)
+                   outputs=state.runs[code].outputs, handled_at=state.runs[code].finished_at,
+                   sealed=resealed_outputs(state, [code], CERTIFICATES, step.policy.sealer))
         for code in approved
     )  # fmt: skip
     certificates = dict.fromkeys(c for code in approved for c in state.plan[code].certificate_types)

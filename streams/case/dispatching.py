@@ -1,8 +1,9 @@
 """Dispatch (并联审批, 前后置): tasks for every item whose prerequisites are done, at once,
-each carrying only the fields its item needs plus its prerequisites' outputs."""
+each carrying only the fields its item needs plus the prerequisite outputs it declares."""
 
 from __future__ import annotations
 
+from streams.case.personal import resealed_outputs, task_fields
 from streams.case.policy import Step
 from streams.case.state import CaseState, RunStatus
 from topology.events import ItemTaskCancelled, ItemTaskDispatched, derive_event_id
@@ -31,22 +32,22 @@ def dispatch_ready(state: CaseState, step: Step) -> None:
 
 
 def task_event(state: CaseState, code: str, step: Step) -> ItemTaskDispatched:
-    """The task of the item's current attempt; deterministic, so a re-send is the same event."""
+    """The task of the item's current attempt; deterministic but for the sealed values'
+    random nonces, so a re-send is the same event (same id, same clear values)."""
     item, run = state.plan[code], state.runs[code]
     sent = run.dispatched_at or step.now
+    sealer = step.policy.sealer
     outputs = {
         f"{pre}.{name}": value
         for pre in item.prerequisites
         if pre in state.runs
         for name, value in state.runs[pre].outputs.items()
+        if item.inputs is None or f"{pre}.{name}" in item.inputs
     }
-    produced = {  # outputs of any finished item fill the fields it produces (免提交)
-        name: value
-        for other in state.runs.values()
-        if other.status == RunStatus.APPROVED
-        for name, value in other.outputs.items()
-    }
-    fields = {f: value for f in item.fields if (value := state.form.get(f) or produced.get(f))}
+    # Personal ones: opened and sealed again, so only this department opens them.
+    sealed = resealed_outputs(state, item.prerequisites, item.department, sealer, item.inputs)
+    fields, personal = task_fields(state, item, sealer)
+    sealed.update(personal)
     return ItemTaskDispatched(
         event_id=derive_event_id(state.case_id, f"task:{code}:{run.attempt}"),
         case_id=state.case_id,
@@ -59,6 +60,7 @@ def task_event(state: CaseState, code: str, step: Step) -> ItemTaskDispatched:
         materials=tuple(state.materials[m] for m in item.materials if m in state.materials),
         prerequisite_outputs=outputs,
         deadline=step.policy.calendar.add_workdays(sent, item.time_limit_days),
+        sealed=sealed,
     )
 
 

@@ -35,9 +35,9 @@ def erasure_due(state: CaseState, step: Step) -> datetime | None:
 
 
 def erase(state: CaseState, reason: str, step: Step) -> None:
-    state.form, state.materials, state.applicant_ref = {}, {}, ""
+    state.form, state.sealed, state.materials, state.applicant_ref = {}, {}, {}, ""
     for run in state.runs.values():
-        run.outputs = {}
+        run.outputs, run.sealed = {}, {}
     state.erased_at, state.erasure_reason = step.now, reason
     state.note(step.now, "erased", detail=reason)
     step.emit(erased_event(state, step))

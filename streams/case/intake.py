@@ -86,6 +86,15 @@ def _applicant_problems(app: ApplicationSubmitted, bundle: Bundle) -> list[Probl
                 "PERSON",
             )
         )
+    if not app.applicant.name.strip():
+        problems.append(
+            _problem(
+                "applicant.name",
+                "MISSING_NAME",
+                "the applicant's name is empty",
+                "the full name of the person or the company",
+            )
+        )
     company = app.applicant.kind == ApplicantKind.COMPANY
     why = (uscc_problem if company else citizen_id_problem)(app.applicant.id_number)
     if why:

@@ -6,10 +6,12 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from streams.case.intake import CatalogLoader
 from topology.catalog import load_catalog
 from topology.events import Event
+from topology.sealing import MemoryKeyStore, Sealer
 from topology.workdays import WorkCalendar
 
 Clock = Callable[[], datetime]
@@ -32,6 +34,11 @@ class Policy:
     erase_after: timedelta | None = None
     """A finished case keeps its personal data this long, then the timer erases it (None:
     until an operator asks, ``onething case erase``)."""
+    sealer: Sealer = field(default_factory=lambda: Sealer(MemoryKeyStore(), "streams"))
+    """Opens what is sealed to streams, seals each department's personal fields to it.
+    Workers use the deployment's key store; the in-memory default serves tests."""
+    pseudonym_hash: Literal["sha256", "sm3"] = "sha256"
+    """The HMAC of holder pseudonyms: SM3 with the national suite."""
     holder_key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     """Key of the holder pseudonyms (``holder_ref``). Workers load the deployment's from the
     state directory, so every worker and restart names a holder the same way; the random

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from streams.case.errors import InvalidInputError
 from streams.case.form_checks import expected, value_problem
+from streams.case.personal import opened_updates
 from streams.case.policy import Step
 from streams.case.state import CaseState
 from topology.events import (
@@ -18,6 +19,7 @@ from topology.events import (
     SupplementProvided,
     WithdrawalRequested,
 )
+from topology.sealing import SealError
 
 MAX_MATERIALS = 50
 """Materials in one answer at most."""
@@ -52,7 +54,13 @@ def _supplement_problems(state: CaseState, answer: SupplementProvided, step: Ste
     materials = {code for item in state.plan.values() for code in item.materials}
     catalog = step.policy.loader(state.region)
     problems = []
-    for code, value in answer.form_updates.items():
+    try:
+        updates = opened_updates(answer, step.policy.sealer)
+    except SealError as error:
+        return [f"sealed.{error}"]
+    problems += [f"sealed.{place}: not a form field" for place in answer.sealed
+                 if not place.startswith("form.")]  # fmt: skip
+    for code, value in updates.items():
         if code not in fields:
             problems.append(f"form_updates.{code}: not a field of this case; send only the "
                             f"fields of {state.bundle_code}")  # fmt: skip

@@ -7,6 +7,7 @@ from enum import StrEnum
 from streams.case.completion import maybe_complete, reject
 from streams.case.dispatching import dispatch_ready
 from streams.case.errors import WrongDepartmentError
+from streams.case.personal import check_sealed_outputs
 from streams.case.policy import Step
 from streams.case.state import CasePhase, CaseState, PendingSupplement, RunStatus
 from topology.events import ItemStatus, ItemStatusReported
@@ -49,6 +50,8 @@ def on_status(state: CaseState, report: ItemStatusReported, step: Step) -> Repor
         return Report.STALE
     if state.phase.terminal or not run.status.in_flight:
         return Report.DUPLICATE if report.status in _FINAL else Report.STALE
+    if report.sealed:
+        check_sealed_outputs(report, step.policy.sealer)
     match report.status:
         case ItemStatus.RECEIVED | ItemStatus.IN_PROGRESS:
             run.status = RunStatus.IN_PROGRESS
@@ -65,7 +68,9 @@ def on_status(state: CaseState, report: ItemStatusReported, step: Step) -> Repor
 def _approved(state: CaseState, report: ItemStatusReported, step: Step) -> None:
     run = state.runs[report.item_code]
     run.status, run.outputs, run.finished_at = RunStatus.APPROVED, dict(report.outputs), step.now
-    state.note(step.now, "approved", report.item_code, ", ".join(sorted(report.outputs)))
+    run.sealed = dict(report.sealed)
+    names = [*report.outputs, *(place.split(".", 1)[1] for place in report.sealed)]
+    state.note(step.now, "approved", report.item_code, ", ".join(sorted(names)))
     if state.phase == CasePhase.ACTIVE:
         dispatch_ready(state, step)
     maybe_complete(state, step)

@@ -8,7 +8,14 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from topology.events import DeadlineLevel, MaterialRef, Problem, Rating, SupplementProblem
+from topology.events import (
+    DeadlineLevel,
+    MaterialRef,
+    Problem,
+    Rating,
+    Sealed,
+    SupplementProblem,
+)
 
 RECENT_INPUTS = 64
 """How many input event ids a case (or a certificate ledger) remembers to spot a redelivery.
@@ -70,7 +77,12 @@ class PlannedItem(_Model):
     name: str
     department: str
     prerequisites: list[str] = Field(default_factory=list)
+    inputs: list[str] | None = None
+    """The prerequisite outputs its task carries, as ``<item>.<output>``. None in a case
+    pinned before the catalogue declared them: it keeps what it was accepted under (all)."""
     fields: list[str] = Field(default_factory=list)
+    personal: list[str] = Field(default_factory=list)
+    """Its fields the catalogue marks personal: sealed to its department in the task."""
     materials: list[str] = Field(default_factory=list)
     certificate_types: list[str] = Field(default_factory=list)
     time_limit_days: int
@@ -83,6 +95,8 @@ class ItemRun(_Model):
     status: RunStatus = RunStatus.WAITING
     attempt: int = 0
     outputs: dict[str, str] = Field(default_factory=dict)
+    sealed: dict[str, Sealed] = Field(default_factory=dict)
+    """Its personal outputs, sealed to streams by the department, by place ``<item>.<output>``."""
     reason: str | None = None
     dispatched_at: datetime | None = None
     finished_at: datetime | None = None
@@ -133,6 +147,10 @@ class CaseState(_Model):
     plan: dict[str, PlannedItem] = Field(default_factory=dict)
     runs: dict[str, ItemRun] = Field(default_factory=dict)
     form: dict[str, str] = Field(default_factory=dict)
+    """The form's values that are not personal; personal ones are only in `sealed`."""
+    sealed: dict[str, Sealed] = Field(default_factory=dict)
+    """Personal values sealed to streams, by place (``form.<field>``): the changelog, the
+    dead-letter copies and the operators' views never hold them in clear."""
     materials: dict[str, MaterialRef] = Field(default_factory=dict)
     pending: list[PendingSupplement] = Field(default_factory=list)
     window_until: datetime | None = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from streams.case.commitments import commitment_event
 from streams.case.completion import maybe_complete
 from streams.case.dispatching import dispatch_ready
+from streams.case.personal import keep_form, opened_updates, personal_fields
 from streams.case.policy import Step
 from streams.case.state import CasePhase, CaseState, RunStatus
 from topology.events import (
@@ -55,7 +56,9 @@ def request_event(state: CaseState, step: Step) -> SupplementRequested:
 
 
 def on_provided(state: CaseState, answer: SupplementProvided, step: Step) -> None:
-    state.form.update(answer.form_updates)
+    sealer = step.policy.sealer
+    updates = opened_updates(answer, sealer)
+    keep_form(state, updates, personal_fields(state), answer.sealed, sealer)
     for material in answer.materials:
         state.materials[material.material_code] = material
         _fulfil(state, material.material_code, step, answer)

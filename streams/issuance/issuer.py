@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
 
+from streams.case.errors import InvalidInputError
 from streams.issuance.ledger import CaseCertificates, IssuedCertificate
 from streams.issuance.signing import IssuerKey, basis_digest, payload_bytes
 from topology.catalog import all_catalogs
@@ -19,8 +20,10 @@ from topology.events import (
     BundleCompleted,
     CertificateIssued,
     CertificateRevoked,
+    ItemResult,
     derive_event_id,
 )
+from topology.sealing import Sealer, SealError, seal_context
 
 
 @cache
@@ -43,16 +46,17 @@ def certificate_number(case_id: str, certificate_type: str) -> str:
 
 
 def issue(
-    done: BundleCompleted, ledger: CaseCertificates, key: IssuerKey
+    done: BundleCompleted, ledger: CaseCertificates, key: IssuerKey, opener: Sealer | None = None
 ) -> list[CertificateIssued]:
-    """Certificates due for this completion and not yet in the ledger (which is updated)."""
+    """Certificates due for this completion and not yet in the ledger (which is updated);
+    ``opener`` opens the personal outputs sealed to the certificate service."""
     ledger.bundle_code = done.bundle_code
     issued = []
     for certificate_type in done.certificate_types:
         if certificate_type in ledger.issued:
             continue
         item_code, _ = certificate_outputs().get((done.bundle_code, certificate_type), (None, ""))
-        event = _sign(done, certificate_type, item_code, key)
+        event = _sign(done, certificate_type, item_code, key, opener)
         ledger.issued[certificate_type] = IssuedCertificate(
             number=event.certificate_number, item_code=item_code, event_id=event.event_id
         )
@@ -60,13 +64,30 @@ def issue(
     return issued
 
 
+def result_outputs(result: ItemResult, case_id: str, opener: Sealer | None) -> dict[str, str]:
+    """Every output of ``result``, its sealed ones opened: what the certificate rests on."""
+    if not result.sealed:
+        return dict(result.outputs)
+    if opener is None:
+        raise InvalidInputError(f"{result.item_code}: sealed outputs and no key to open them")
+    try:
+        opened = {place.split(".", 1)[1]: opener.open(value, seal_context(case_id, place))
+                  for place, value in result.sealed.items()}  # fmt: skip
+    except SealError as error:
+        raise InvalidInputError(f"sealed.{error}") from None
+    return {**result.outputs, **opened}
+
+
 def _sign(
-    done: BundleCompleted, certificate_type: str, item_code: str | None, key: IssuerKey
-) -> CertificateIssued:
+    done: BundleCompleted, certificate_type: str, item_code: str | None, key: IssuerKey,
+    opener: Sealer | None,
+) -> CertificateIssued:  # fmt: skip
     number = certificate_number(done.case_id, certificate_type)
     holder = done.holder_ref or hashlib.sha256(done.case_id.encode()).hexdigest()
     result = next((r for r in done.results if r.item_code == item_code), None)
-    basis = None if result is None else basis_digest(result.item_code, result.outputs)
+    basis = None
+    if result is not None:
+        basis = basis_digest(result.item_code, result_outputs(result, done.case_id, opener))
     payload = payload_bytes(
         number=number, certificate_type=certificate_type, case_id=done.case_id,
         holder_ref=holder, issued_at=done.occurred_at.isoformat(), key_id=key.key_id,

@@ -20,6 +20,7 @@ from topology.events import (
     CommitmentOverdue,
     Event,
 )
+from topology.sealing import MemoryKeyStore, Sealer
 from topology.topics import Topics
 
 
@@ -32,9 +33,10 @@ class IssuanceService(EventAgent):
 
     def __init__(
         self, app: faust.App, topics: Topics, codec: Codec, key: IssuerKey, *,
-        clock: Clock = wall_clock,
+        clock: Clock = wall_clock, sealer: Sealer | None = None,
     ) -> None:  # fmt: skip
         self.app, self.codec, self.key, self.clock = app, codec, key, clock
+        self.sealer = sealer or Sealer(MemoryKeyStore(), "certificates")
         self.outbox = Outbox(app, topics, codec, source=f"/{topics.prefix}/certificates")
         self.ledgers = BatchedTable(app, "certificates", CaseCertificates,
                                     help="Issued certificates by case id.")  # fmt: skip
@@ -51,7 +53,7 @@ class IssuanceService(EventAgent):
         out: list[Event] = []
         now = self.clock()
         if isinstance(event, BundleCompleted):
-            out += issue(event, ledger, self.key)
+            out += issue(event, ledger, self.key, self.sealer)
         elif isinstance(event, CommitmentOverdue):
             out += revoke(event.case_id, ledger, f"承诺材料逾期未补: {event.material_code}", now,
                           event.dependent_items)  # fmt: skip
@@ -66,5 +68,5 @@ class IssuanceService(EventAgent):
         if not isinstance(event, BundleCompleted):
             return []
         revoked = {c.number for c in ledger.issued.values() if c.revoked}
-        again = issue(event, CaseCertificates(), self.key)
+        again = issue(event, CaseCertificates(), self.key, self.sealer)
         return [c for c in again if c.certificate_number not in revoked]

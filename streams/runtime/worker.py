@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 import faust
 
@@ -19,6 +19,7 @@ from streams.runtime.ratings import RatingsAggregator
 from streams.runtime.views import register_views
 from topology.catalog import load_catalog
 from topology.codec import default_codec
+from topology.sealing import Sealer, data_keys, sealer_for
 from topology.secret_files import load_or_create_secret
 from topology.settings import Settings
 from topology.topics import Topics
@@ -31,9 +32,12 @@ def policy_from(settings: Settings) -> Policy:
     holder_key = load_or_create_secret(settings.state_dir / "keys" / "holder-ref.key")
     days = settings.erase_after_days
     erase_after = None if days is None else timedelta(days=days)
+    sealer = Sealer(data_keys(settings), "streams")
+    pseudonyms: Literal["sha256", "sm3"] = "sm3" if settings.crypto_suite == "sm" else "sha256"
     return Policy(calendar=calendar,
                   supplement_window=timedelta(seconds=settings.supplement_window_s),
-                  holder_key=holder_key, erase_after=erase_after)  # fmt: skip
+                  holder_key=holder_key, erase_after=erase_after, sealer=sealer,
+                  pseudonym_hash=pseudonyms)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ def build_issuance(
     app = create_app(config)
     certificate_outputs()  # every region's catalogue, read now: not on the first completion
     service = IssuanceService(app, config.topics, default_codec(), issuer_key(settings),
-                              clock=clock)  # fmt: skip
+                              clock=clock, sealer=sealer_for(settings, "certificates"))  # fmt: skip
     service.batch_linger_max_s = settings.streams_batch_ms / 1000
     return app, service
 

@@ -18,6 +18,7 @@ from deploy.supervisor import Supervisor, bus_components
 from deploy.topics_cli import plan_and_apply
 from topology.catalog import load_catalog
 from topology.kafka_access import kafka_access
+from topology.sealing import sealer_for
 from topology.settings import Settings
 from topology.topics import Topics
 
@@ -56,7 +57,9 @@ async def bus(kafka_bootstrap, client_properties, tmp_path_factory) -> AsyncIter
     adapters = asyncio.create_task(run_adapters(settings, departments, ready=ready, stop=stop))
     supervisor.start()
     observer = Observer(kafka_access(settings, "admin"), topics, [*departments, SILENT_DEPARTMENT])
-    portal = ApplicantPortal(kafka_access(settings, "portal"), topics)
+    portal = ApplicantPortal(
+        kafka_access(settings, "portal"), topics, sealer_for(settings, "portal")
+    )
     try:
         await supervisor.wait_ready()
         await asyncio.wait_for(ready.wait(), 60)

@@ -26,6 +26,7 @@ from topology.catalog import Catalog, load_catalog
 from topology.codec import default_codec
 from topology.events import ItemStatus, ItemStatusReported, ItemTaskDispatched, derive_event_id
 from topology.kafka_access import kafka_access
+from topology.sealing import seal_context, sealer_for
 from topology.settings import Settings
 from topology.topics import Topics
 
@@ -142,11 +143,15 @@ async def test_every_department_answers_every_item(bus):
     await asyncio.wait_for(host, 30)
     results = {(r.case_id, r.item_code): r for r in results_of(records)}
     assert len(records) == len(tasks)
+    streams = sealer_for(bus, "streams")
     for task in tasks:
         result = results[(task.case_id, task.item_code)]
         assert result.status is ItemStatus.APPROVED
         item = CATALOG.bundle(task.bundle_code).item(task.item_code)
-        assert {o.code for o in item.outputs} <= set(result.outputs)
+        opened = {place.split(".", 1)[1]: streams.open(v, seal_context(task.case_id, place))
+                  for place, v in result.sealed.items()}  # fmt: skip
+        assert {o.code for o in item.outputs} <= set(result.outputs) | set(opened)
+        assert {o.code for o in item.outputs if o.personal} == set(opened), "sealed, only"
 
 
 async def test_duplicate_task_calls_the_backend_once_and_reports_once(bus, kafka_admin):

@@ -67,6 +67,9 @@ class OutputSpec(Frozen):
     code: Code
     name: str
     certificate_type: str | None = None
+    personal: bool = False
+    """Personal data (a 公民身份号码, a 残疾人证号 that embeds it): sealed on Kafka to whoever
+    needs it, as personal form fields are."""
 
 
 class Prerequisite(Frozen):
@@ -74,6 +77,9 @@ class Prerequisite(Frozen):
 
     item: Code
     rationale: str = Field(min_length=1)
+    outputs: tuple[Code, ...] = ()
+    """The outputs of `item` this item's department needs, forwarded in its task; none: the
+    item only has to be done first (need to know: nothing else of it is sent)."""
 
 
 class SituationOption(Frozen):

@@ -134,6 +134,14 @@ class Checker:
                     f"dangling prerequisite {prerequisite.item}",
                     f"use an item code of bundle {bundle.code}: {', '.join(sorted(item_codes))}",
                 )
+                continue
+            yields = {output.code for output in bundle.item(prerequisite.item).outputs}
+            for name in sorted(set(prerequisite.outputs) - yields):
+                fail(
+                    f"prerequisite {prerequisite.item} has no output {name}",
+                    f"name one of its outputs ({', '.join(sorted(yields)) or 'none'}) "
+                    "or drop it from `outputs`",
+                )
         for dup in duplicates(output.code for output in item.outputs):
             fail(f"duplicate output code {dup}", "give each output its own code")
         if item.situation is not None:

@@ -13,6 +13,7 @@ from streams.case.policy import Policy, Step
 from streams.case.state import CaseState
 from topology.catalog import load_catalog
 from topology.events import (
+    ApplicationSubmitted,
     CaseTimerFired,
     Event,
     ItemStatus,
@@ -52,6 +53,8 @@ class CaseRun:
 
     policy: Policy = field(default_factory=Policy)
     state: CaseState | None = None
+    application: ApplicationSubmitted | None = None
+    """The application as the applicant filled it, in clear."""
     now: datetime = T0
     emitted: list[Event] = field(default_factory=list)
     changed: bool = False
@@ -89,7 +92,7 @@ def submit(bundle_code: str, flaws: Flaws | None = None, seed: int = 7,
     bundle = catalog.bundle(bundle_code)
     app = sample_application(catalog, bundle, f"case-{bundle_code}-{seed}", random.Random(seed),
                              flaws, now=T0)  # fmt: skip
-    run = CaseRun(policy=policy or Policy())
+    run = CaseRun(policy=policy or Policy(), application=app)
     run.send(app, advance=timedelta())
     return run
 

@@ -11,7 +11,7 @@ from streams.case.deadlines import next_wakeup
 from streams.case.errors import InvalidInputError, UnexpectedInputError, UnknownCaseError
 from streams.case.policy import Policy, Step
 from streams.case.state import CasePhase, RunStatus
-from tests.unit.streams.harness import CaseRun, approve, approve_all, submit
+from tests.unit.streams.harness import CaseRun, approve, approve_all, report, submit
 from topology.catalog import load_catalog
 from topology.events import (
     ApplicationAccepted,
@@ -21,6 +21,7 @@ from topology.events import (
     CaseErasureRequested,
     EvaluationRequested,
     EvaluationSubmitted,
+    ItemStatus,
     ItemTaskCancelled,
     ItemTaskDispatched,
     Rating,
@@ -57,15 +58,21 @@ def test_prerequisites_go_first_and_outputs_flow_to_dependents():
     first_wave = {t.item_code for t in run.of(ItemTaskDispatched)}
     assert first_wave == {"establishment_registration"}
     registration = run.open_tasks()[0]
-    run.send(approve(registration))
+    outputs = {"business_license": "L-1", "credit_code": "C-1"}
+    run.send(report(registration, ItemStatus.APPROVED, outputs=outputs))
     dependents = [
         t for t in run.of(ItemTaskDispatched) if t.item_code != "establishment_registration"
     ]
     assert dependents, "the registration's dependents are dispatched at once, in parallel"
+    bundle = load_catalog().bundle("enterprise_opening")
     for task in dependents:
+        (prerequisite,) = bundle.item(task.item_code).prerequisites
+        # Only what the dependent declares it needs travels (need to know).
         assert task.prerequisite_outputs == {
-            "establishment_registration.no": "establishment_registration-1"
+            f"establishment_registration.{name}": outputs[name] for name in prerequisite.outputs
         }
+    assert any(task.prerequisite_outputs for task in dependents)
+    assert any(not task.prerequisite_outputs for task in dependents)
 
 
 def test_tasks_carry_only_their_items_fields():
