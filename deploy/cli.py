@@ -14,6 +14,7 @@ from deploy.broker import BrokerError
 from deploy.broker_cli import broker_app
 from deploy.catalog_cli import catalog_app
 from deploy.demo_cli import register_demo
+from deploy.keys_cli import keys_app
 from deploy.principals_cli import principals_app
 from deploy.schemas_cli import schemas_app
 from deploy.streams_cli import register_streams
@@ -34,6 +35,7 @@ app.add_typer(schemas_app, name="schemas")
 app.add_typer(topics_app, name="topics")
 app.add_typer(acls_app, name="acls")
 app.add_typer(principals_app, name="principals")
+app.add_typer(keys_app, name="keys")
 register_streams(app)
 register_demo(app)
 app.command(name="bench")(bench)
