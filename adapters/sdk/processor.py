@@ -35,7 +35,17 @@ from topology.events import (
     ItemTaskDispatched,
 )
 from topology.records import ConsumedRecord
-from topology.sealing import MemoryKeyStore, Sealer, SealError, seal_context
+from topology.sealing import (
+    FORM,
+    OUTPUTS,
+    PREREQUISITES,
+    MemoryKeyStore,
+    Sealer,
+    SealError,
+    open_group,
+    seal_group,
+    unknown_groups,
+)
 from topology.topics import DepartmentTopics
 
 
@@ -217,13 +227,11 @@ class TaskProcessor:
         personal = {spec.code for spec in task.item.outputs if spec.personal}
         if not personal & set(event.outputs):
             return event
-        sealed = {
-            place: self.sealer.seal(value, "streams", seal_context(event.case_id, place))
-            for code, value in event.outputs.items()
-            if code in personal and (place := f"{event.item_code}.{code}")
-        }
+        private = {code: value for code, value in event.outputs.items() if code in personal}
         clear = {code: value for code, value in event.outputs.items() if code not in personal}
-        return event.model_copy(update={"outputs": clear, "sealed": sealed})
+        sealed = seal_group(self.sealer, private, "streams", event.case_id, event.item_code,
+                            OUTPUTS)  # fmt: skip
+        return event.model_copy(update={"outputs": clear, "sealed": {OUTPUTS: sealed}})
 
     def _out(self, case_id: str, value: bytes, event: Event) -> Outgoing:
         headers = cloudevent_headers(event, source=self.source, codec=self.codec)
@@ -234,12 +242,13 @@ class TaskProcessor:
         put back on Kafka: results carry no form values)."""
         if not event.sealed:
             return event
-        opened = {
-            place: self.sealer.open(value, seal_context(event.case_id, place))
-            for place, value in event.sealed.items()
-        }
-        form = {p.removeprefix("form."): v for p, v in opened.items() if p.startswith("form.")}
-        outputs = {p: v for p, v in opened.items() if not p.startswith("form.")}
+        if unknown := unknown_groups(event.sealed, FORM, PREREQUISITES):
+            raise SealError(f"{unknown}: not a group of a task (form, prerequisites)")
+        form, outputs = (
+            open_group(self.sealer, event.sealed[key], event.case_id, event.item_code, key)
+            if key in event.sealed else {}
+            for key in (FORM, PREREQUISITES)
+        )  # fmt: skip
         return event.model_copy(update={
             "fields": {**event.fields, **form},
             "prerequisite_outputs": {**event.prerequisite_outputs, **outputs},

@@ -23,7 +23,7 @@ from topology.catalog import Catalog, load_catalog
 from topology.codec import Codec, default_codec
 from topology.events import Event, ItemStatusReported
 from topology.records import ConsumedRecord, Headers
-from topology.sealing import MemoryKeyStore, Sealer, seal_context
+from topology.sealing import OUTPUTS, MemoryKeyStore, Sealer, open_group
 from topology.topics import Topics
 
 
@@ -133,11 +133,11 @@ class InMemoryAdapter:
     def outputs_of(self, result: ItemStatusReported) -> dict[str, str]:
         """A result's outputs as streams reads them: the clear ones and the sealed ones
         opened (the in-memory key store holds every principal's key)."""
+        if OUTPUTS not in result.sealed:
+            return dict(result.outputs)
         streams = Sealer(self.sealer.keys, "streams")
-        opened = {
-            place.split(".", 1)[1]: streams.open(value, seal_context(result.case_id, place))
-            for place, value in result.sealed.items()
-        }
+        opened = open_group(streams, result.sealed[OUTPUTS], result.case_id, result.item_code,
+                            OUTPUTS)  # fmt: skip
         return {**result.outputs, **opened}
 
     def backend_calls(self, idempotency_key: str) -> int:

@@ -3,8 +3,6 @@ problem (一次告知)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from streams.case.commitments import commitment_event
 from streams.case.dispatching import dispatch_ready
 from streams.case.intake import Accepted, check_application
@@ -18,7 +16,6 @@ from topology.events import (
     ApplicationSubmitted,
     CommitmentAccepted,
     Problem,
-    Sealed,
     derive_event_id,
 )
 from topology.identifiers import holder_reference
@@ -33,7 +30,7 @@ def admit(app: ApplicationSubmitted, step: Step) -> CaseState:
     checked = check_application(opened, china_today, step.policy.loader)
     if isinstance(checked, list):
         return _refuse(opened, checked, step)
-    state = _pin(opened, checked, step, app.sealed)
+    state = _pin(opened, checked, step)
     step.emit(accepted_event(state, step))
     for code, promise in state.commitments.items():
         step.emit(commitment_event(CommitmentAccepted, state, code, step))
@@ -86,9 +83,7 @@ def _refuse(app: ApplicationSubmitted, problems: list[Problem], step: Step) -> C
     return state
 
 
-def _pin(
-    app: ApplicationSubmitted, checked: Accepted, step: Step, sealed: Mapping[str, Sealed]
-) -> CaseState:
+def _pin(app: ApplicationSubmitted, checked: Accepted, step: Step) -> CaseState:
     bundle, items, catalog = checked.bundle, checked.items, checked.catalog
     state = _base(app, step)
     chosen = {item.code for item in items}
@@ -107,7 +102,7 @@ def _pin(
     }  # fmt: skip
     state.runs = {code: ItemRun() for code in state.plan}
     form = {code: value for code, value in app.form.items() if code in fields}
-    keep_form(state, form, personal, sealed, step.policy.sealer)
+    keep_form(state, form, personal, step.policy.sealer)
     state.materials = {m.material_code: m for m in app.materials}
     state.commitments = {
         c.material_code: CommitmentState(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from streams.case.dispatching import cancel_open
-from streams.case.personal import resealed_outputs
+from streams.case.personal import completion_sealed
 from streams.case.policy import Step
 from streams.case.state import CasePhase, CaseState, RunStatus
 from topology.events import (
@@ -43,7 +43,7 @@ def completed_event(state: CaseState, step: Step) -> BundleCompleted:
     results = tuple(
         ItemResult(item_code=code, department=state.plan[code].department,
                    outputs=state.runs[code].outputs, handled_at=state.runs[code].finished_at,
-                   sealed=resealed_outputs(state, [code], CERTIFICATES, step.policy.sealer))
+                   sealed=completion_sealed(state, code, CERTIFICATES, step.policy.sealer))
         for code in approved
     )  # fmt: skip
     certificates = dict.fromkeys(c for code in approved for c in state.plan[code].certificate_types)

@@ -3,7 +3,7 @@ each carrying only the fields its item needs plus the prerequisite outputs it de
 
 from __future__ import annotations
 
-from streams.case.personal import resealed_outputs, task_fields
+from streams.case.personal import task_sealed
 from streams.case.policy import Step
 from streams.case.state import CaseState, RunStatus
 from topology.events import ItemTaskCancelled, ItemTaskDispatched, derive_event_id
@@ -36,7 +36,6 @@ def task_event(state: CaseState, code: str, step: Step) -> ItemTaskDispatched:
     random nonces, so a re-send is the same event (same id, same clear values)."""
     item, run = state.plan[code], state.runs[code]
     sent = run.dispatched_at or step.now
-    sealer = step.policy.sealer
     outputs = {
         f"{pre}.{name}": value
         for pre in item.prerequisites
@@ -44,10 +43,7 @@ def task_event(state: CaseState, code: str, step: Step) -> ItemTaskDispatched:
         for name, value in state.runs[pre].outputs.items()
         if item.inputs is None or f"{pre}.{name}" in item.inputs
     }
-    # Personal ones: opened and sealed again, so only this department opens them.
-    sealed = resealed_outputs(state, item.prerequisites, item.department, sealer, item.inputs)
-    fields, personal = task_fields(state, item, sealer)
-    sealed.update(personal)
+    fields, sealed = task_sealed(state, code, item, step.policy.sealer)
     return ItemTaskDispatched(
         event_id=derive_event_id(state.case_id, f"task:{code}:{run.attempt}"),
         case_id=state.case_id,

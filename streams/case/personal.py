@@ -1,9 +1,11 @@
 """Personal values in the case: opened from what the portal sealed to streams, checked in
-clear, kept sealed in the state, and sealed again to each department for its task alone."""
+clear, kept sealed in the state, and sealed again to each department for its task alone.
+Values travel and rest in sealed groups (``topology.sealing.groups``): one per record and
+kind, so a case pays a few seals, not one per value."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from streams.case.errors import InvalidInputError
 from streams.case.state import CaseState, PlannedItem, RunStatus
@@ -15,47 +17,56 @@ from topology.events import (
     Sealed,
     SupplementProvided,
 )
-from topology.sealing import Sealer, SealError, seal_context
+from topology.sealing import (
+    APPLICANT,
+    APPLICATION,
+    FORM,
+    OUTPUTS,
+    PREREQUISITES,
+    Sealer,
+    SealError,
+    open_group,
+    seal_group,
+    unknown_groups,
+)
 
-APPLICANT_PLACES = ("name", "id_number", "phone")
-
-
-def form_place(code: str) -> str:
-    return f"form.{code}"
+APPLICANT_FIELDS = ("name", "id_number", "phone")
 
 
 def opened_application(app: ApplicationSubmitted, sealer: Sealer) -> ApplicationSubmitted | Problem:
-    """``app`` with its sealed values in clear, for intake's checks (never stored so); a value
-    that does not open is a problem told to the applicant's channel, naming its place."""
+    """``app`` with its sealed values in clear, for intake's checks (never stored so); a group
+    that does not open is a problem told to the applicant's channel, naming it."""
     if not app.sealed:
         return app
-    clear: dict[str, str] = {}
-    for place, sealed in app.sealed.items():
-        try:
-            clear[place] = sealer.open(sealed, seal_context(app.case_id, place))
-        except SealError as error:
-            return Problem(
-                field=place,
-                code="UNREADABLE_SEALED_VALUE",
-                message=str(error),
-                expected="a value sealed to streams for this case and place",
-            )
+    if unknown := unknown_groups(app.sealed, APPLICANT, FORM):
+        return Problem(field=f"sealed.{unknown[0]}", code="UNKNOWN_SEALED_GROUP",
+                       message=f"sealed groups {unknown} are not part of an application",
+                       expected="sealed.applicant and sealed.form only")  # fmt: skip
+    try:
+        people, form = (
+            open_group(sealer, app.sealed[key], app.case_id, APPLICATION, key)
+            if key in app.sealed else {}
+            for key in (APPLICANT, FORM)
+        )  # fmt: skip
+    except SealError as error:
+        return Problem(field="sealed", code="UNREADABLE_SEALED_VALUE", message=str(error),
+                       expected="values sealed to streams for this case")  # fmt: skip
     applicant = app.applicant
-    updates = {name: clear[f"applicant.{name}"] for name in APPLICANT_PLACES
-               if f"applicant.{name}" in clear}  # fmt: skip
+    updates = {name: people[name] for name in APPLICANT_FIELDS if name in people}
     if updates:
         applicant = Applicant.model_construct(**{**applicant.model_dump(), **updates})
-    form = {**app.form, **{p[5:]: v for p, v in clear.items() if p.startswith("form.")}}
-    return app.model_copy(update={"applicant": applicant, "form": form, "sealed": {}})
+    return app.model_copy(
+        update={"applicant": applicant, "form": {**app.form, **form}, "sealed": {}}
+    )
 
 
 def opened_updates(answer: SupplementProvided, sealer: Sealer) -> dict[str, str]:
     """A supplement's corrected values, the sealed ones opened; raises SealError."""
-    opened = {
-        place[5:]: sealer.open(sealed, seal_context(answer.case_id, place))
-        for place, sealed in answer.sealed.items()
-        if place.startswith("form.")
-    }
+    if unknown := unknown_groups(answer.sealed, FORM):
+        raise SealError(f"{unknown}: not a group of a supplement (only form)")
+    if FORM not in answer.sealed:
+        return dict(answer.form_updates)
+    opened = open_group(sealer, answer.sealed[FORM], answer.case_id, APPLICATION, FORM)
     return {**answer.form_updates, **opened}
 
 
@@ -63,89 +74,105 @@ def personal_fields(state: CaseState) -> set[str]:
     return {code for item in state.plan.values() for code in item.personal}
 
 
+def kept_personal(state: CaseState, sealer: Sealer) -> dict[str, str]:
+    """The case's personal form values, opened."""
+    sealed = state.sealed.get(FORM)
+    return {} if sealed is None else open_group(sealer, sealed, state.case_id, APPLICATION, FORM)
+
+
 def keep_form(
-    state: CaseState,
-    values: Mapping[str, str],
-    personal: Iterable[str],
-    sealed: Mapping[str, Sealed],
-    sealer: Sealer,
+    state: CaseState, values: Mapping[str, str], personal: Iterable[str], sealer: Sealer
 ) -> None:
-    """Store ``values`` in the case: personal ones only sealed to streams (the portal's own
-    sealed value when it came sealed, else sealed here), the rest in clear."""
-    private = set(personal)
+    """Store ``values`` in the case: personal ones only in the case's sealed form group, the
+    rest in clear."""
+    private_codes = set(personal)
+    private = {code: value for code, value in values.items() if code in private_codes}
     for code, value in values.items():
-        if code not in private:
+        if code in private:
+            state.form.pop(code, None)
+        else:
             state.form[code] = value
-            continue
-        place = form_place(code)
-        state.form.pop(code, None)
-        state.sealed[place] = sealed.get(place) or sealer.seal(
-            value, sealer.principal, seal_context(state.case_id, place)
-        )
+    if private:
+        merged = {**kept_personal(state, sealer), **private}
+        state.sealed[FORM] = seal_group(sealer, merged, sealer.principal, state.case_id,
+                                        APPLICATION, FORM)  # fmt: skip
 
 
 def check_sealed_outputs(report: ItemStatusReported, sealer: Sealer) -> None:
-    """Each sealed output names an output of the reported item and opens for streams (so a
-    bad one is dead-lettered now, not found when a dependent or the completion needs it)."""
-    for place, sealed in report.sealed.items():
-        if not place.startswith(f"{report.item_code}."):
-            raise InvalidInputError(f"sealed.{place}: not an output of {report.item_code}")
-        try:
-            sealer.open(sealed, seal_context(report.case_id, place))
-        except SealError as error:
-            raise InvalidInputError(f"sealed.{error}") from None
+    """A result's sealed group is its outputs and opens for streams (so a bad one is
+    dead-lettered now, not found when a dependent or the completion needs it)."""
+    if unknown := unknown_groups(report.sealed, OUTPUTS):
+        raise InvalidInputError(f"sealed.{unknown[0]}: a result seals only its outputs")
+    try:
+        open_group(sealer, report.sealed[OUTPUTS], report.case_id, report.item_code, OUTPUTS)
+    except SealError as error:
+        raise InvalidInputError(f"sealed.outputs: {error}") from None
 
 
-def resealed_outputs(
-    state: CaseState, item_codes: Iterable[str], recipient: str, sealer: Sealer,
-    wanted: Collection[str] | None = None,
-) -> dict[str, Sealed]:  # fmt: skip
-    """The sealed outputs of ``item_codes`` (those in ``wanted``, by ``<item>.<output>``, or
-    all), sealed again to ``recipient``."""
-    return {
-        place: sealer.reseal(value, recipient, seal_context(state.case_id, place))
-        for code in item_codes
-        if code in state.runs
-        for place, value in state.runs[code].sealed.items()
-        if wanted is None or place in wanted
-    }
+def personal_outputs(state: CaseState, code: str, sealer: Sealer) -> dict[str, str]:
+    """The personal outputs of item ``code``, opened (none: an empty map)."""
+    sealed = state.runs[code].sealed.get(OUTPUTS) if code in state.runs else None
+    return {} if sealed is None else open_group(sealer, sealed, state.case_id, code, OUTPUTS)
 
 
-def form_value(state: CaseState, code: str, sealer: Sealer) -> str | None:
-    """A field's value in clear, opened when it is kept sealed."""
-    place = form_place(code)
-    if place in state.sealed:
-        return sealer.open(state.sealed[place], seal_context(state.case_id, place))
-    return state.form.get(code)
+def completion_sealed(
+    state: CaseState, code: str, recipient: str, sealer: Sealer
+) -> dict[str, Sealed]:
+    """Item ``code``'s personal outputs sealed again to ``recipient`` (the issuer)."""
+    outputs = personal_outputs(state, code, sealer)
+    if not outputs:
+        return {}
+    return {OUTPUTS: seal_group(sealer, outputs, recipient, state.case_id, code, OUTPUTS)}
 
 
-def task_fields(
-    state: CaseState, item: PlannedItem, sealer: Sealer
+def task_sealed(
+    state: CaseState, code: str, item: PlannedItem, sealer: Sealer
 ) -> tuple[dict[str, str], dict[str, Sealed]]:
-    """The item's fields for its task: in clear those that are not personal, sealed to its
-    department those that are (kept sealed in the case, or filled from a personal output)."""
+    """The item's fields in clear that are not personal, and the sealed groups of its task:
+    its personal fields (kept sealed in the case, or filled from a personal output) and the
+    personal prerequisite outputs it declares, sealed to its department alone."""
+    fields, private = _task_fields(state, item, sealer)
+    wanted = item.inputs
+    needed = [pre for pre in item.prerequisites if pre in state.runs and state.runs[pre].sealed
+              and (wanted is None or any(i.startswith(f"{pre}.") for i in wanted))]  # fmt: skip
+    inputs = {
+        f"{pre}.{name}": value
+        for pre in needed
+        for name, value in personal_outputs(state, pre, sealer).items()
+        if wanted is None or f"{pre}.{name}" in wanted
+    }
+    sealed: dict[str, Sealed] = {}
+    dept, case_id = item.department, state.case_id
+    if private:
+        sealed[FORM] = seal_group(sealer, private, dept, case_id, code, FORM)
+    if inputs:
+        sealed[PREREQUISITES] = seal_group(sealer, inputs, dept, case_id, code, PREREQUISITES)
+    return fields, sealed
+
+
+def _task_fields(
+    state: CaseState, item: PlannedItem, sealer: Sealer
+) -> tuple[dict[str, str], dict[str, str]]:
+    kept = kept_personal(state, sealer) if FORM in state.sealed else {}
     approved = [c for c, run in state.runs.items() if run.status == RunStatus.APPROVED]
     produced = {  # outputs of any finished item fill the fields it produces (免提交)
         name: value for done in approved for name, value in state.runs[done].outputs.items()
     }
-    produced_sealed = {
-        place.split(".", 1)[1]: place for done in approved for place in state.runs[done].sealed
-    }
     fields: dict[str, str] = {}
-    sealed: dict[str, Sealed] = {}
+    private: dict[str, str] = {}
+    produced_private: dict[str, str] | None = None
     for f in item.fields:
-        place = form_place(f)
-        context = seal_context(state.case_id, place)
-        if place in state.sealed:
-            sealed[place] = sealer.reseal(state.sealed[place], item.department, context)
-        elif f in produced_sealed and f not in state.form:
-            source = produced_sealed[f]
-            owner = state.runs[source.split(".", 1)[0]].sealed[source]
-            opened = sealer.open(owner, seal_context(state.case_id, source))
-            sealed[place] = sealer.seal(opened, item.department, context)
-        elif value := state.form.get(f) or produced.get(f):
-            if f in item.personal:
-                sealed[place] = sealer.seal(value, item.department, context)
-            else:
-                fields[f] = value
-    return fields, sealed
+        if f in kept:
+            private[f] = kept[f]
+            continue
+        value = state.form.get(f) or produced.get(f)
+        if not value:
+            if produced_private is None:  # opened only when a field is still missing
+                produced_private = {}
+                for done in approved:
+                    produced_private.update(personal_outputs(state, done, sealer))
+            if f in produced_private:
+                private[f] = produced_private[f]
+            continue
+        (private if f in item.personal else fields)[f] = value
+    return fields, private

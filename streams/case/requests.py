@@ -57,9 +57,7 @@ def _supplement_problems(state: CaseState, answer: SupplementProvided, step: Ste
     try:
         updates = opened_updates(answer, step.policy.sealer)
     except SealError as error:
-        return [f"sealed.{error}"]
-    problems += [f"sealed.{place}: not a form field" for place in answer.sealed
-                 if not place.startswith("form.")]  # fmt: skip
+        return [f"sealed: {error}"]
     for code, value in updates.items():
         if code not in fields:
             problems.append(f"form_updates.{code}: not a field of this case; send only the "

@@ -69,8 +69,8 @@ def _approved(state: CaseState, report: ItemStatusReported, step: Step) -> None:
     run = state.runs[report.item_code]
     run.status, run.outputs, run.finished_at = RunStatus.APPROVED, dict(report.outputs), step.now
     run.sealed = dict(report.sealed)
-    names = [*report.outputs, *(place.split(".", 1)[1] for place in report.sealed)]
-    state.note(step.now, "approved", report.item_code, ", ".join(sorted(names)))
+    sealed = " (and sealed personal outputs)" if report.sealed else ""
+    state.note(step.now, "approved", report.item_code, ", ".join(sorted(report.outputs)) + sealed)
     if state.phase == CasePhase.ACTIVE:
         dispatch_ready(state, step)
     maybe_complete(state, step)

@@ -58,7 +58,7 @@ def request_event(state: CaseState, step: Step) -> SupplementRequested:
 def on_provided(state: CaseState, answer: SupplementProvided, step: Step) -> None:
     sealer = step.policy.sealer
     updates = opened_updates(answer, sealer)
-    keep_form(state, updates, personal_fields(state), answer.sealed, sealer)
+    keep_form(state, updates, personal_fields(state), sealer)
     for material in answer.materials:
         state.materials[material.material_code] = material
         _fulfil(state, material.material_code, step, answer)

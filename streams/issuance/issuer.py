@@ -23,7 +23,7 @@ from topology.events import (
     ItemResult,
     derive_event_id,
 )
-from topology.sealing import Sealer, SealError, seal_context
+from topology.sealing import OUTPUTS, Sealer, SealError, open_group
 
 
 @cache
@@ -71,9 +71,8 @@ def result_outputs(result: ItemResult, case_id: str, opener: Sealer | None) -> d
     if opener is None:
         raise InvalidInputError(f"{result.item_code}: sealed outputs and no key to open them")
     try:
-        opened = {place.split(".", 1)[1]: opener.open(value, seal_context(case_id, place))
-                  for place, value in result.sealed.items()}  # fmt: skip
-    except SealError as error:
+        opened = open_group(opener, result.sealed[OUTPUTS], case_id, result.item_code, OUTPUTS)
+    except (SealError, KeyError) as error:
         raise InvalidInputError(f"sealed.{error}") from None
     return {**result.outputs, **opened}
 

@@ -20,10 +20,15 @@ from deploy.broker.probe import free_port
 from deploy.observer import Observer
 from deploy.supervisor import Supervisor, bus_components
 from deploy.topics_cli import plan_and_apply
-from topology.catalog import load_catalog
-from topology.events import ApplicantKind, ApplicationSubmitted, BundleCompleted
+from topology.catalog import Bundle, load_catalog
+from topology.events import (
+    ApplicantKind,
+    ApplicationRefused,
+    ApplicationSubmitted,
+    BundleCompleted,
+)
 from topology.kafka_access import kafka_access
-from topology.samples import sample_application
+from topology.samples import Flaws, sample_application
 from topology.sealing import sealer_for
 from topology.settings import Settings
 from topology.topics import Topics
@@ -42,6 +47,11 @@ def personal_values(app: ApplicationSubmitted) -> set[str]:
     person = app.applicant.kind == ApplicantKind.PERSON
     applicant = {app.applicant.name, app.applicant.id_number, app.applicant.phone or ""}
     return {value for value in form | (applicant if person else set()) if len(value) >= 2}
+
+
+def first_personal_id(bundle: Bundle) -> str | None:
+    return next((code for item in bundle.items for code in item.fields
+                 if NATIONAL.field(code).kind == "citizen_id"), None)  # fmt: skip
 
 
 def public_values(app: ApplicationSubmitted) -> set[str]:
@@ -102,6 +112,13 @@ async def test_no_personal_value_is_in_clear_on_any_topic_or_in_any_log(
         for bundle in NATIONAL.bundles
         if (case_id := f"scan-{n}-{bundle.code}")
     ]
+    # And refusals (一次告知): a wrong check digit in a personal field is named, not echoed.
+    apps += [
+        sample_application(NATIONAL, bundle, case_id, random.Random(case_id),
+                           Flaws(invalid_fields=(field,)))
+        for bundle in NATIONAL.bundles[:5]
+        if (field := first_personal_id(bundle)) and (case_id := f"scan-refused-{bundle.code}")
+    ]  # fmt: skip
     departments = sorted({i.department for b in NATIONAL.bundles for i in b.items})
     supervisor = Supervisor(settings, bus_components(adapters=True))
     observer = Observer(kafka_access(settings, "admin"), topics, departments)
@@ -120,6 +137,7 @@ async def test_no_personal_value_is_in_clear_on_any_topic_or_in_any_log(
             f"not every case finished: {observer.seen.phases()}"
         )
         assert len(observer.seen.events_of(BundleCompleted)) >= len(apps) // 2
+        assert len(observer.seen.events_of(ApplicationRefused)) >= 3
     finally:
         await portal.stop()
         await observer.stop()

@@ -26,7 +26,7 @@ from topology.catalog import Catalog, load_catalog
 from topology.codec import default_codec
 from topology.events import ItemStatus, ItemStatusReported, ItemTaskDispatched, derive_event_id
 from topology.kafka_access import kafka_access
-from topology.sealing import seal_context, sealer_for
+from topology.sealing import OUTPUTS, open_group, sealer_for
 from topology.settings import Settings
 from topology.topics import Topics
 
@@ -148,8 +148,8 @@ async def test_every_department_answers_every_item(bus):
         result = results[(task.case_id, task.item_code)]
         assert result.status is ItemStatus.APPROVED
         item = CATALOG.bundle(task.bundle_code).item(task.item_code)
-        opened = {place.split(".", 1)[1]: streams.open(v, seal_context(task.case_id, place))
-                  for place, v in result.sealed.items()}  # fmt: skip
+        opened = {} if OUTPUTS not in result.sealed else open_group(
+            streams, result.sealed[OUTPUTS], task.case_id, task.item_code, OUTPUTS)
         assert {o.code for o in item.outputs} <= set(result.outputs) | set(opened)
         assert {o.code for o in item.outputs if o.personal} == set(opened), "sealed, only"
 

@@ -10,7 +10,7 @@ from adapters.departments import tax
 from adapters.testing import InMemoryAdapter, sample_task
 from topology.catalog import load_catalog
 from topology.events import ItemStatus, ItemTaskDispatched
-from topology.sealing import MemoryKeyStore, Sealer, seal_context
+from topology.sealing import FORM, MemoryKeyStore, Sealer, seal_group
 
 pytestmark = pytest.mark.unit
 
@@ -22,11 +22,10 @@ def sealed_task(keys: MemoryKeyStore, recipient: str) -> tuple[ItemTaskDispatche
                         if any(catalog.field(f).personal for f in i.fields))  # fmt: skip
     task = sample_task(catalog, bundle.code, item, case_id="case-sealed")
     personal = {f: v for f, v in task.fields.items() if catalog.field(f).personal}
-    streams = Sealer(keys, "streams")
-    sealed = {f"form.{f}": streams.seal(v, recipient, seal_context(task.case_id, f"form.{f}"))
-              for f, v in personal.items()}  # fmt: skip
+    sealed = seal_group(Sealer(keys, "streams"), personal, recipient, task.case_id,
+                        task.item_code, FORM)  # fmt: skip
     clear = {f: v for f, v in task.fields.items() if f not in personal}
-    return task.model_copy(update={"fields": clear, "sealed": sealed}), personal
+    return task.model_copy(update={"fields": clear, "sealed": {FORM: sealed}}), personal
 
 
 async def test_the_department_system_gets_the_opened_values():

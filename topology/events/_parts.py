@@ -106,6 +106,6 @@ class ItemResult(Record):
     )
     sealed: dict[str, Sealed] = Field(
         default_factory=dict,
-        description="Its personal outputs sealed to the certificate service, by place "
-        "<item>.<output>; they are not in `outputs`.",
+        description="outputs: its personal outputs sealed to the certificate service as one "
+        "group; they are not in `outputs`.",
     )

@@ -37,8 +37,8 @@ class ApplicationSubmitted(Event):
     )
     sealed: dict[str, Sealed] = Field(
         default_factory=dict,
-        description="Personal values sealed to streams, by place (applicant.name, "
-        "applicant.id_number, applicant.phone, form.<field>); their clear fields stay empty.",
+        description="Personal values sealed to streams, in groups: applicant (name, "
+        "id_number, phone) and form (its personal fields); their clear fields stay empty.",
     )
 
 

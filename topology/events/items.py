@@ -40,9 +40,9 @@ class ItemTaskDispatched(Event):
     deadline: Timestamp = Field(description="When the item must be done (办结时限).")
     sealed: dict[str, Sealed] = Field(
         default_factory=dict,
-        description="This item's personal fields (form.<field>) and personal prerequisite "
-        "outputs (<item>.<output>) sealed to its department; they are not in `fields` or "
-        "`prerequisite_outputs`.",
+        description="Sealed to its department, in groups: form (this item's personal fields) "
+        "and prerequisites (the personal prerequisite outputs it declares, item.output); "
+        "they are not in `fields` or `prerequisite_outputs`.",
     )
 
 
@@ -73,6 +73,6 @@ class ItemStatusReported(Event):
     handled_at: Timestamp = Field(description="When the department system recorded the status.")
     sealed: dict[str, Sealed] = Field(
         default_factory=dict,
-        description="Personal outputs sealed to streams, by place <item>.<output>; they are "
+        description="outputs: the personal outputs sealed to streams as one group; they are "
         "not in `outputs`.",
     )

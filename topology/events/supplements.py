@@ -40,7 +40,7 @@ class SupplementProvided(Event):
     )
     sealed: dict[str, Sealed] = Field(
         default_factory=dict,
-        description="Corrected personal values sealed to streams, by place (form.<field>); "
+        description="form: the corrected personal values sealed to streams as one group; "
         "they are not in `form_updates`.",
     )
 

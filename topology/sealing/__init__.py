@@ -4,11 +4,26 @@ case and field, under the recipient's data key."""
 
 from topology.sealing.applications import sealed_application, sealed_supplement
 from topology.sealing.deployment import data_keys, sealer_for
+from topology.sealing.groups import (
+    APPLICANT,
+    APPLICATION,
+    FORM,
+    OUTPUTS,
+    PREREQUISITES,
+    open_group,
+    seal_group,
+    unknown_groups,
+)
 from topology.sealing.keys import DataKey, FileKeyStore, KeyStore, MemoryKeyStore, UnknownKeyError
 from topology.sealing.sealer import Sealer, SealError, seal_context
 from topology.sealing.suites import SUITES, Suite
 
 __all__ = [
+    "APPLICANT",
+    "APPLICATION",
+    "FORM",
+    "OUTPUTS",
+    "PREREQUISITES",
     "SUITES",
     "DataKey",
     "FileKeyStore",
@@ -19,8 +34,11 @@ __all__ = [
     "Suite",
     "UnknownKeyError",
     "data_keys",
+    "open_group",
     "seal_context",
+    "seal_group",
     "sealed_application",
     "sealed_supplement",
     "sealer_for",
+    "unknown_groups",
 ]

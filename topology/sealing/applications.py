@@ -8,7 +8,8 @@ from collections.abc import Mapping
 
 from topology.catalog import Catalog, CatalogError
 from topology.events import ApplicationSubmitted, Sealed, SupplementProvided
-from topology.sealing.sealer import Sealer, seal_context
+from topology.sealing.groups import APPLICANT, APPLICATION, FORM, seal_group
+from topology.sealing.sealer import Sealer
 
 RECIPIENT = "streams"
 
@@ -23,15 +24,11 @@ def _personal(catalog: Catalog, code: str) -> bool:
 def _split(
     case_id: str, form: Mapping[str, str], catalog: Catalog, sealer: Sealer
 ) -> tuple[dict[str, str], dict[str, Sealed]]:
-    clear: dict[str, str] = {}
-    sealed: dict[str, Sealed] = {}
-    for code, value in form.items():
-        if _personal(catalog, code):
-            place = f"form.{code}"
-            sealed[place] = sealer.seal(value, RECIPIENT, seal_context(case_id, place))
-        else:
-            clear[code] = value
-    return clear, sealed
+    private = {code: value for code, value in form.items() if _personal(catalog, code)}
+    clear = {code: value for code, value in form.items() if code not in private}
+    if not private:
+        return clear, {}
+    return clear, {FORM: seal_group(sealer, private, RECIPIENT, case_id, APPLICATION, FORM)}
 
 
 def sealed_application(
@@ -40,11 +37,8 @@ def sealed_application(
     """``app`` with its personal values only sealed: clear applicant fields emptied."""
     applicant = app.applicant
     people = {"name": applicant.name, "id_number": applicant.id_number, "phone": applicant.phone}
-    sealed = {
-        place: sealer.seal(value, RECIPIENT, seal_context(app.case_id, place))
-        for name, value in people.items()
-        if value and (place := f"applicant.{name}")
-    }
+    given = {name: value for name, value in people.items() if value}
+    sealed = {APPLICANT: seal_group(sealer, given, RECIPIENT, app.case_id, APPLICATION, APPLICANT)}
     form, sealed_form = _split(app.case_id, app.form, catalog, sealer)
     blank = applicant.model_copy(update={"name": "", "id_number": "", "phone": None})
     return app.model_copy(

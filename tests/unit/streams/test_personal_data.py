@@ -22,7 +22,17 @@ from topology.events import (
     ItemTaskDispatched,
 )
 from topology.samples import sample_application
-from topology.sealing import Sealer, seal_context, sealed_application
+from topology.sealing import (
+    APPLICANT,
+    APPLICATION,
+    FORM,
+    OUTPUTS,
+    PREREQUISITES,
+    Sealer,
+    open_group,
+    seal_group,
+    sealed_application,
+)
 
 pytestmark = pytest.mark.unit
 BUNDLES = ["newborn_birth", "enterprise_opening", "posthumous_affairs"]
@@ -35,10 +45,12 @@ def personal_values(app: ApplicationSubmitted) -> set[str]:
     return {value for value in form | applicant if len(value) >= 2}
 
 
-def opened_fields(task: ItemTaskDispatched, run: CaseRun, who: str) -> dict[str, str]:
+def opened(task: ItemTaskDispatched, run: CaseRun, who: str, key: str = FORM) -> dict[str, str]:
+    """A group of ``task``'s sealed values, opened as ``who``."""
+    if key not in task.sealed:
+        return {}
     sealer = Sealer(run.policy.sealer.keys, who)
-    return {place.removeprefix("form."): sealer.open(v, seal_context(task.case_id, place))
-            for place, v in task.sealed.items()}  # fmt: skip
+    return open_group(sealer, task.sealed[key], task.case_id, task.item_code, key)
 
 
 @pytest.mark.parametrize("bundle", BUNDLES)
@@ -56,9 +68,10 @@ def test_the_case_state_holds_no_personal_value_in_clear(bundle):
     in_clear = {c: v for c, v in run.application.form.items()
                 if c in kept and not catalog.field(c).personal}  # fmt: skip
     assert run.state.form == in_clear, "fields that are not personal stay in clear"
-    assert {p.removeprefix("form.") for p in run.state.sealed} == {
-        c for c in run.application.form if c in kept and catalog.field(c).personal
-    }
+    kept_sealed = open_group(run.policy.sealer, run.state.sealed[FORM], run.state.case_id,
+                             APPLICATION, FORM)  # fmt: skip
+    assert kept_sealed == {c: v for c, v in run.application.form.items()
+                           if c in kept and catalog.field(c).personal}  # fmt: skip
 
 
 @pytest.mark.parametrize("bundle", BUNDLES)
@@ -73,11 +86,11 @@ def test_a_task_carries_its_personal_fields_sealed_to_its_department_only(bundle
         personal = {f for f in run.state.plan[task.item_code].fields  # type: ignore[union-attr]
                     if catalog.field(f).personal and f in form}  # fmt: skip
         assert not personal & set(task.fields), "no personal field in clear"
-        assert opened_fields(task, run, task.department) == {f: form[f] for f in personal}
+        assert opened(task, run, task.department) == {f: form[f] for f in personal}
         if task.sealed:
             other = "tax" if task.department != "tax" else "public_security"
             with pytest.raises(ValueError, match=f"sealed to {task.department}"):
-                opened_fields(task, run, other)
+                opened(task, run, other)
 
 
 def test_a_portal_sealed_application_runs_as_the_clear_one():
@@ -89,7 +102,8 @@ def test_a_portal_sealed_application_runs_as_the_clear_one():
                              random.Random(7), now=T0)  # fmt: skip
     sealed = sealed_application(app, catalog, Sealer(policy.sealer.keys, "portal"))
     assert sealed.applicant.id_number == ""
-    assert "form.applicant_name" in sealed.sealed
+    assert set(sealed.sealed) == {APPLICANT, FORM}
+    assert "applicant_name" not in sealed.form
     run = CaseRun(policy=policy, application=app)
     run.send(sealed)
     approve_all(run)
@@ -98,11 +112,10 @@ def test_a_portal_sealed_application_runs_as_the_clear_one():
     assert clear.state is not None
     assert run.state.phase == clear.state.phase
     for task, twin in zip(run.of(ItemTaskDispatched), clear.of(ItemTaskDispatched), strict=True):
-        assert opened_fields(task, run, task.department) == opened_fields(twin, clear,
-                                                                         twin.department)
+        assert opened(task, run, task.department) == opened(twin, clear, twin.department)
 
 
-def test_a_value_sealed_for_another_case_is_refused_by_its_place():
+def test_a_value_sealed_for_another_case_is_refused():
     policy = Policy()
     catalog = load_catalog()
     bundle = catalog.bundle("newborn_birth")
@@ -111,14 +124,15 @@ def test_a_value_sealed_for_another_case_is_refused_by_its_place():
     other = sealed_application(app.model_copy(update={"case_id": "case-b"}), catalog, portal)
     forged = sealed_application(app, catalog, portal).model_copy(
         update={"sealed": {**sealed_application(app, catalog, portal).sealed,
-                           "applicant.id_number": other.sealed["applicant.id_number"]}}
+                           APPLICANT: other.sealed[APPLICANT]}}
     )  # fmt: skip
     run = CaseRun(policy=policy)
     run.send(forged)
     refused = run.of(ApplicationRefused)
     assert [(p.field, p.code) for p in refused[0].problems] == [
-        ("applicant.id_number", "UNREADABLE_SEALED_VALUE")
+        ("sealed", "UNREADABLE_SEALED_VALUE")
     ]
+    assert "application/applicant" in refused[0].problems[0].message
     assert app.applicant.id_number not in refused[0].model_dump_json()
 
 
@@ -131,12 +145,10 @@ def test_a_personal_output_reaches_only_the_dependents_that_declare_it_and_the_i
             if task.item_code != "hukou_registration":
                 run.send(approve(task))
                 continue
-            place = "hukou_registration.citizen_id"
-            sealed = Sealer(keys, "public_security").seal(
-                citizen_id, "streams", seal_context(task.case_id, place)
-            )
+            sealed = seal_group(Sealer(keys, "public_security"), {"citizen_id": citizen_id},
+                                "streams", task.case_id, task.item_code, OUTPUTS)  # fmt: skip
             run.send(report(task, ItemStatus.APPROVED, outputs={"household_register": "H1"},
-                            sealed={place: sealed}))  # fmt: skip
+                            sealed={OUTPUTS: sealed}))  # fmt: skip
     assert run.state is not None
     assert citizen_id not in run.state.model_dump_json()
     catalog = load_catalog()
@@ -147,16 +159,14 @@ def test_a_personal_output_reaches_only_the_dependents_that_declare_it_and_the_i
     assert dependents, "items that need the new 公民身份号码 were dispatched"
     for task in run.of(ItemTaskDispatched):
         assert citizen_id not in task.model_dump_json()
-        opened = Sealer(keys, task.department)
-        got = {p: opened.open(v, seal_context(task.case_id, p)) for p, v in task.sealed.items()
-               if not p.startswith("form.")}  # fmt: skip
+        got = opened(task, run, task.department, PREREQUISITES)
         wanted = {"hukou_registration.citizen_id": citizen_id} if task in dependents else {}
         assert got == wanted, task.item_code
     # The same dependent, had its catalogue not declared the output, gets none of it.
     code = sorted(needs)[0]
     run.state.plan[code] = run.state.plan[code].model_copy(update={"inputs": []})
     undeclared = task_event(run.state, code, Step(run.now, run.policy))
-    assert [p for p in undeclared.sealed if not p.startswith("form.")] == []
+    assert PREREQUISITES not in undeclared.sealed
     (done,) = run.of(BundleCompleted)
     (result,) = [r for r in done.results if r.item_code == "hukou_registration"]
     assert result.outputs == {"household_register": "H1"}
