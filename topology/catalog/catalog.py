@@ -58,8 +58,12 @@ class Catalog(Frozen):
             raise _unknown("department", code_or_name, list(self._departments), self.region)
         return found
 
+    @cached_property
+    def _fields(self) -> dict[str, FieldSpec]:
+        return {spec.code: spec for spec in self.fields}
+
     def field(self, code: str) -> FieldSpec:
-        found = next((spec for spec in self.fields if spec.code == code), None)
+        found = self._fields.get(code)
         if found is None:
             raise _unknown("field", code, [spec.code for spec in self.fields], self.region)
         return found

@@ -4,13 +4,16 @@ it belongs (case and field), so a value copied into another case or field does n
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
 
 from topology.events import Sealed
 from topology.sealing.keys import KeyStore, UnknownKeyError
 from topology.sealing.suites import NONCE_BYTES
+
+_MEMO_SIZE = 512
 
 
 class SealError(ValueError):
@@ -31,6 +34,11 @@ class Sealer:
 
     keys: KeyStore
     principal: str
+    _opened: OrderedDict[tuple[str, bytes, bytes, bytes], str] = field(
+        default_factory=OrderedDict, repr=False
+    )
+    """Recently opened values (the case agent opens a case's form group once per task): a
+    few hundred, in this process's memory only, where they are in clear anyway while used."""
 
     def seal(self, value: str, recipient: str, context: bytes) -> Sealed:
         key = self.keys.active(recipient)
@@ -39,6 +47,17 @@ class Sealer:
         return Sealed(key_id=key.key_id, nonce=nonce, ciphertext=ciphertext)
 
     def open(self, sealed: Sealed, context: bytes) -> str:
+        memo = (sealed.key_id, sealed.nonce, sealed.ciphertext, context)
+        if (hit := self._opened.get(memo)) is not None:
+            self._opened.move_to_end(memo)
+            return hit
+        value = self._open(sealed, context)
+        self._opened[memo] = value
+        if len(self._opened) > _MEMO_SIZE:
+            self._opened.popitem(last=False)
+        return value
+
+    def _open(self, sealed: Sealed, context: bytes) -> str:
         place = context.split(b"\x1f")[-1].decode(errors="replace")
         try:
             key = self.keys.get(sealed.key_id)
