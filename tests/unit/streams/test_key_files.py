@@ -7,11 +7,14 @@ import random
 import stat
 
 import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hmac as crypto_hmac
 
 from streams.case.policy import Policy
 from streams.issuance.signing import IssuerKey
 from tests.unit.streams.harness import CaseRun
 from topology.catalog import load_catalog
+from topology.events import ApplicationSubmitted
 from topology.samples import sample_application
 from topology.secret_files import create_private, load_or_create_secret
 
@@ -48,10 +51,14 @@ def test_the_issuer_key_is_owner_only_and_stable(tmp_path):
     assert (tmp_path / "issuer-ed25519.pub.pem").exists()
 
 
-def holder_ref(key: bytes) -> tuple[str, str]:
+def new_application() -> ApplicationSubmitted:
     catalog = load_catalog()
-    app = sample_application(catalog, catalog.bundle("newborn_birth"), "case-holder",
-                             random.Random(4))  # fmt: skip
+    return sample_application(catalog, catalog.bundle("newborn_birth"), "case-holder",
+                              random.Random(4))  # fmt: skip
+
+
+def holder_ref(key: bytes) -> tuple[str, str]:
+    app = new_application()
     run = CaseRun(policy=Policy(holder_key=key))
     run.send(app)
     return run.state.applicant_ref, app.applicant.id_number
@@ -63,3 +70,15 @@ def test_the_holder_reference_is_keyed_not_a_bare_hash():
     assert len(ref) == 64
     assert holder_ref(b"k" * 32)[0] == ref, "one key, one pseudonym"
     assert holder_ref(b"j" * 32)[0] != ref, "another key, another pseudonym"
+
+
+def test_the_national_suite_names_holders_with_hmac_sm3():
+    key = b"k" * 32
+    app = new_application()
+    run = CaseRun(policy=Policy(holder_key=key, pseudonym_hash="sm3"))
+    run.send(app)
+    assert run.state is not None
+    mac = crypto_hmac.HMAC(key, hashes.SM3())
+    mac.update(app.applicant.id_number.encode())
+    assert run.state.applicant_ref == mac.finalize().hex()
+    assert run.state.applicant_ref != holder_ref(key)[0]
