@@ -19,6 +19,7 @@ from topology.events import (
 )
 from topology.sealing import (
     APPLICANT,
+    APPLICANT_FIELDS,
     APPLICATION,
     FORM,
     OUTPUTS,
@@ -29,8 +30,6 @@ from topology.sealing import (
     seal_group,
     unknown_groups,
 )
-
-APPLICANT_FIELDS = ("name", "id_number", "phone")
 
 
 def opened_application(app: ApplicationSubmitted, sealer: Sealer) -> ApplicationSubmitted | Problem:

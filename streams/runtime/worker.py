@@ -19,7 +19,7 @@ from streams.runtime.ratings import RatingsAggregator
 from streams.runtime.views import register_views
 from topology.catalog import load_catalog
 from topology.codec import default_codec
-from topology.sealing import Sealer, data_keys, sealer_for
+from topology.sealing import sealer_for
 from topology.secret_files import load_or_create_secret
 from topology.settings import Settings
 from topology.topics import Topics
@@ -32,7 +32,7 @@ def policy_from(settings: Settings) -> Policy:
     holder_key = load_or_create_secret(settings.state_dir / "keys" / "holder-ref.key")
     days = settings.erase_after_days
     erase_after = None if days is None else timedelta(days=days)
-    sealer = Sealer(data_keys(settings), "streams")
+    sealer = sealer_for(settings, "streams")
     pseudonyms: Literal["sha256", "sm3"] = "sm3" if settings.crypto_suite == "sm" else "sha256"
     return Policy(calendar=calendar,
                   supplement_window=timedelta(seconds=settings.supplement_window_s),

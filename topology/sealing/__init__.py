@@ -6,6 +6,7 @@ from topology.sealing.applications import sealed_application, sealed_supplement
 from topology.sealing.deployment import data_keys, sealer_for
 from topology.sealing.groups import (
     APPLICANT,
+    APPLICANT_FIELDS,
     APPLICATION,
     FORM,
     OUTPUTS,
@@ -20,6 +21,7 @@ from topology.sealing.suites import SUITES, Suite
 
 __all__ = [
     "APPLICANT",
+    "APPLICANT_FIELDS",
     "APPLICATION",
     "FORM",
     "OUTPUTS",

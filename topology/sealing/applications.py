@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from topology.catalog import Catalog, CatalogError
 from topology.events import ApplicationSubmitted, Sealed, SupplementProvided
-from topology.sealing.groups import APPLICANT, APPLICATION, FORM, seal_group
+from topology.sealing.groups import APPLICANT, APPLICANT_FIELDS, APPLICATION, FORM, seal_group
 from topology.sealing.sealer import Sealer
 
 RECIPIENT = "streams"
@@ -36,8 +36,7 @@ def sealed_application(
 ) -> ApplicationSubmitted:
     """``app`` with its personal values only sealed: clear applicant fields emptied."""
     applicant = app.applicant
-    people = {"name": applicant.name, "id_number": applicant.id_number, "phone": applicant.phone}
-    given = {name: value for name, value in people.items() if value}
+    given = {name: value for name in APPLICANT_FIELDS if (value := getattr(applicant, name))}
     sealed = {APPLICANT: seal_group(sealer, given, RECIPIENT, app.case_id, APPLICATION, APPLICANT)}
     form, sealed_form = _split(app.case_id, app.form, catalog, sealer)
     blank = applicant.model_copy(update={"name": "", "id_number": "", "phone": None})

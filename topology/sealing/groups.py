@@ -16,6 +16,8 @@ APPLICATION = "application"
 """The scope of what belongs to the case as a whole: the applicant block and the form."""
 APPLICANT, FORM, PREREQUISITES, OUTPUTS = "applicant", "form", "prerequisites", "outputs"
 """The keys of a record's ``sealed`` map."""
+APPLICANT_FIELDS = ("name", "id_number", "phone")
+"""What the ``applicant`` group holds: the applicant block's personal fields."""
 
 
 def group_context(case_id: str, scope: str, key: str) -> bytes:

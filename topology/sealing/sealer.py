@@ -72,7 +72,3 @@ class Sealer:
                 f"{place} does not open under {sealed.key_id}: altered, or sealed for another "
                 "case or field"
             ) from None
-
-    def reseal(self, sealed: Sealed, recipient: str, context: bytes) -> Sealed:
-        """What this process may open, sealed again to ``recipient`` (a department's task)."""
-        return self.seal(self.open(sealed, context), recipient, context)
