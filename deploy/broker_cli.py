@@ -1,17 +1,23 @@
-"""`onething broker start|stop|status|logs|fetch`: the local Kafka broker."""
+"""`onething broker start|stop|status|logs|fetch`: the local Kafka cluster (one node or
+several on loopback)."""
 
 from __future__ import annotations
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from deploy.broker import Broker
 from deploy.broker.jars import fetch_jars, jars_size
 from deploy.security_mode import insecure_option, settings_for
 from topology.settings import get_settings
 
-broker_app = typer.Typer(help="Run the project's own single-node Apache Kafka broker (KRaft).")
+broker_app = typer.Typer(
+    help="Run the project's own Apache Kafka cluster (KRaft): one node, or several on loopback."
+)
 _out = Console()
+
+NODE = typer.Option(None, "--node", help="Only this node (1..N); default: every node.")
 
 
 def _broker() -> Broker:
@@ -30,33 +36,52 @@ def fetch() -> None:
 
 
 @broker_app.command()
-def start(insecure: bool = insecure_option()) -> None:
-    """Start the broker (idempotent) and wait until it answers a metadata request."""
-    report = Broker(settings_for(insecure, _out)).start()
+def start(
+    insecure: bool = insecure_option(),
+    nodes: int | None = typer.Option(
+        None, "--nodes", min=1, max=9, envvar="ONETHING_BROKER_NODES",
+        help="KRaft nodes on loopback (combined controller and broker); with 3 or more, "
+        "topics get 3 replicas and min.insync.replicas=2. Default: as formatted, or 1.",
+    ),
+    node: int | None = NODE,
+) -> None:
+    """Start the cluster (idempotent) and wait until it answers with every node."""
+    settings = settings_for(insecure, _out)
+    if nodes is not None:
+        settings = settings.model_copy(update={"broker_nodes": nodes})
+    report = Broker(settings).start(node)
+    size = f"{report.nodes} nodes" if report.nodes > 1 else "1 node"
     if report.already_running:
-        _out.print(f"broker already running on {report.bootstrap}")
+        _out.print(f"broker already running on {report.bootstrap} ({size})")
     else:
-        _out.print(f"broker started on {report.bootstrap} in {report.seconds:.1f}s")
+        _out.print(f"broker started on {report.bootstrap} ({size}) in {report.seconds:.1f}s")
 
 
 @broker_app.command()
-def stop() -> None:
-    """Stop the broker and wait for its JVM to exit."""
-    _out.print("broker stopped" if _broker().stop() else "broker was not running")
+def stop(node: int | None = NODE) -> None:
+    """Stop the cluster (or one node) and wait for the JVMs to exit."""
+    _out.print("broker stopped" if _broker().stop(node) else "broker was not running")
 
 
 @broker_app.command()
-def status() -> None:
-    """Is the broker running, and does it answer?"""
+def status(node: int | None = NODE) -> None:
+    """Is each node running, and does it answer? Exit code 3 when any node is down."""
     state = _broker().status()
-    if not state.running:
-        _out.print("broker not running")
+    shown = [n for n in state.nodes if node is None or n.node_id == node]
+    table = Table("node", "address", "pid", "state", title=f"broker: {len(state.nodes)} node(s)")
+    for each in shown:
+        answer = "answers" if each.answers else "does NOT answer yet"
+        table.add_row(str(each.node_id), each.bootstrap, str(each.pid or "-"),
+                      answer if each.running else "not running")  # fmt: skip
+    _out.print(table)
+    if not shown or not all(each.running for each in shown):
         raise typer.Exit(3)
-    answer = "answers metadata requests" if state.answers else "does NOT answer yet"
-    _out.print(f"broker running (pid {state.pid}) on {state.bootstrap}, {answer}")
 
 
 @broker_app.command()
-def logs(lines: int = typer.Option(50, "--lines", "-n", help="Lines from the end.")) -> None:
-    """The tail of the broker's logs."""
-    _out.print(_broker().logs(lines), markup=False, highlight=False)
+def logs(
+    lines: int = typer.Option(50, "--lines", "-n", help="Lines from the end."),
+    node: int | None = NODE,
+) -> None:
+    """The tail of each node's logs (or one node's)."""
+    _out.print(_broker().logs(lines, node), markup=False, highlight=False)

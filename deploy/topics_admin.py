@@ -31,6 +31,7 @@ class TopicChange:
 class LiveTopic:
     partitions: int
     config: dict[str, str]
+    replication: int = 0  # 0: not known
 
 
 async def describe_live(admin: AIOKafkaAdminClient, names: Sequence[str]) -> dict[str, LiveTopic]:
@@ -40,12 +41,15 @@ async def describe_live(admin: AIOKafkaAdminClient, names: Sequence[str]) -> dic
         return {}
     meta = await admin.describe_topics(sorted(existing))
     partitions = {t["topic"]: len(t["partitions"]) for t in meta if t["error_code"] == 0}
+    replicas = {t["topic"]: max((len(p["replicas"]) for p in t["partitions"]), default=0)
+                for t in meta if t["error_code"] == 0}  # fmt: skip
     resources = [ConfigResource(ConfigResourceType.TOPIC, name) for name in sorted(partitions)]
     configs: dict[str, dict[str, str]] = {}
     for response in await admin.describe_configs(resources):
         for resource in response.resources:
             configs[resource[3]] = {entry[0]: entry[1] for entry in resource[4]}
-    return {name: LiveTopic(count, configs.get(name, {})) for name, count in partitions.items()}
+    return {name: LiveTopic(count, configs.get(name, {}), replicas[name])
+            for name, count in partitions.items()}  # fmt: skip
 
 
 def plan(specs: Sequence[TopicSpec], live: dict[str, LiveTopic]) -> list[TopicChange]:
@@ -63,6 +67,13 @@ def plan(specs: Sequence[TopicSpec], live: dict[str, LiveTopic]) -> list[TopicCh
             detail = (
                 f"has {current.partitions} partitions, declared {spec.partitions}: Kafka cannot "
                 "remove partitions; recreate the topic or raise ONETHING_PARTITIONS"
+            )
+            changes.append(TopicChange(spec.name, "impossible", detail, spec))
+        if current.replication and current.replication != spec.replication_factor:
+            detail = (
+                f"has {current.replication} replica(s), declared {spec.replication_factor}: "
+                "apply does not move replicas; reassign them (kafka-reassign-partitions) or "
+                "set ONETHING_REPLICATION_FACTOR to what the topic has"
             )
             changes.append(TopicChange(spec.name, "impossible", detail, spec))
         diff = {

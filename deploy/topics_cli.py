@@ -11,13 +11,14 @@ from rich.console import Console
 from rich.table import Table
 
 from deploy.acls_admin import plan_and_apply_acls
+from deploy.broker.probe import live_brokers
 from deploy.topics_admin import TopicChange, apply, describe_live, plan
 from topology.acls import bus_acls
 from topology.catalog import all_catalogs, load_catalog
 from topology.kafka_access import KafkaAccess, kafka_access
 from topology.principals import department_codes
 from topology.settings import Settings, get_settings
-from topology.topics import Topics, TopicSpec
+from topology.topics import Topics, TopicSpec, replication_for
 
 topics_app = typer.Typer(help="Declared Kafka topics: list them, diff them, apply them.")
 _out = Console()
@@ -25,13 +26,14 @@ _out = Console()
 BOOTSTRAP = typer.Option(None, "--bootstrap", help="Brokers; default ONETHING_KAFKA_BOOTSTRAP.")
 
 
-def declared_topics(settings: Settings) -> list[TopicSpec]:
-    """Every topic of the bus for the deployment's region."""
+def declared_topics(settings: Settings, brokers: int = 1) -> list[TopicSpec]:
+    """Every topic of the bus for the deployment's region, replicated as
+    ``ONETHING_REPLICATION_FACTOR`` says or, unset, as a cluster of ``brokers`` allows."""
     catalog = load_catalog(settings.region)
     return Topics(settings.topic_prefix).all(
         [department.code for department in catalog.departments],
         partitions=settings.partitions,
-        replication_factor=settings.replication_factor,
+        replication_factor=settings.replication_factor or replication_for(brokers),
     )
 
 
@@ -40,10 +42,10 @@ async def plan_and_apply(
 ) -> list[TopicChange]:
     """The plan against the live broker, applied unless ``dry_run``; returns the plan. On a
     secured broker the bus's ACLs are applied with its topics: the two are one bus."""
-    specs = declared_topics(settings)
     admin = AIOKafkaAdminClient(**access.aiokafka())
     await admin.start()
     try:
+        specs = declared_topics(settings, len(await live_brokers(admin)))
         changes = plan(specs, await describe_live(admin, [s.name for s in specs]))
         if not dry_run:
             await apply(admin, changes)

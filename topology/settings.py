@@ -55,6 +55,14 @@ class Settings(BaseSettings):
     controller_port: int = Field(
         default=0, ge=0, le=65535, description="KRaft controller port; 0 means broker_port + 1."
     )
+    broker_nodes: int | None = Field(
+        default=None,
+        ge=1,
+        le=9,
+        description="KRaft nodes of the local cluster (`broker start --nodes`); unset: as many "
+        "as its storage was formatted for, or 1 for a new one. With three or more, topics get "
+        "three replicas and min.insync.replicas=2.",
+    )
     broker_heap: str = Field(default="1g", description="Local broker JVM heap (-Xmx/-Xms).")
     broker_start_timeout: float = Field(
         default=60.0, gt=0, description="Seconds to wait for the local broker to answer."
@@ -66,7 +74,12 @@ class Settings(BaseSettings):
     partitions: int = Field(
         default=4, ge=1, le=256, description="Partitions of every case-keyed topic."
     )
-    replication_factor: int = Field(default=1, ge=1, description="Replicas of every topic.")
+    replication_factor: int | None = Field(
+        default=None,
+        ge=1,
+        description="Replicas of every topic; unset: derived from the live cluster's size "
+        "(three with three or more brokers, else one per broker).",
+    )
     topic_prefix: str = Field(
         default="onething",
         pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",

@@ -248,6 +248,13 @@ class Topics:
         return sorted(specs, key=lambda spec: spec.name)
 
 
+def replication_for(brokers: int) -> int:
+    """Replicas of every topic on a cluster of ``brokers``: three once there are three (with
+    ``min.insync.replicas=2`` a broker may fail without losing an acknowledged record),
+    else one per broker."""
+    return max(1, min(3, brokers))
+
+
 @dataclass(frozen=True)
 class _SpecBuilder:
     partitions: int

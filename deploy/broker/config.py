@@ -1,9 +1,13 @@
-"""The KRaft server.properties of the single-node broker, bound to 127.0.0.1 only: secured by
-default, PLAINTEXT in the development mode (``ONETHING_SECURITY=off``)."""
+"""The KRaft server.properties of each local node (combined controller and broker), bound to
+127.0.0.1 only: secured by default, PLAINTEXT in the development mode
+(``ONETHING_SECURITY=off``); internal topics replicated as the cluster size allows."""
 
 from __future__ import annotations
 
-from deploy.broker.layout import BrokerLayout
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from deploy.broker.layout import NodeLayout
 from deploy.security.ca import BROKER_IDENTITY
 from deploy.security.files import SecurityLayout
 
@@ -14,16 +18,48 @@ _TUNING = {
     "num.partitions": "3",
     "auto.create.topics.enable": "false",
     "offsets.topic.num.partitions": "6",
-    "offsets.topic.replication.factor": "1",
     "transaction.state.log.num.partitions": "4",
-    "transaction.state.log.replication.factor": "1",
-    "transaction.state.log.min.isr": "1",
-    "share.coordinator.state.topic.replication.factor": "1",
-    "share.coordinator.state.topic.min.isr": "1",
     "group.initial.rebalance.delay.ms": "0",
     "log.segment.bytes": "67108864",
     "log.retention.hours": "24",
 }
+
+# Each node takes three consecutive ports: clients, the KRaft controller, and (secured) the
+# mutual-TLS listener; node n's block starts 3 (n - 1) above the first node's.
+PORT_STRIDE = 3
+
+
+@dataclass(frozen=True)
+class NodePorts:
+    """The ports of one node."""
+
+    node_id: int
+    client: int
+    controller: int
+    internal: int
+
+
+def cluster_ports(broker_port: int, controller_port: int, nodes: int) -> tuple[NodePorts, ...]:
+    """Every node's ports, from the first node's client and controller ports."""
+    blocks = ((n + 1, PORT_STRIDE * n) for n in range(nodes))
+    return tuple(
+        NodePorts(node, broker_port + shift, controller_port + shift, controller_port + shift + 1)
+        for node, shift in blocks
+    )
+
+
+def _replication(nodes: int) -> dict[str, str]:
+    """Internal topics (offsets, transactions) as replicated as the bus's own topics."""
+    factor, min_isr = str(min(3, nodes)), str(max(1, min(3, nodes) - 1))
+    return {
+        "default.replication.factor": factor,
+        "min.insync.replicas": min_isr,
+        "offsets.topic.replication.factor": factor,
+        "transaction.state.log.replication.factor": factor,
+        "transaction.state.log.min.isr": min_isr,
+        "share.coordinator.state.topic.replication.factor": factor,
+        "share.coordinator.state.topic.min.isr": min_isr,
+    }
 
 
 SUPER_USER = "User:admin"
@@ -68,26 +104,27 @@ def _secured(broker_port: int, controller_port: int, internal_port: int,
 
 
 def server_properties(
-    layout: BrokerLayout,
-    broker_port: int,
-    controller_port: int,
+    layout: NodeLayout,
+    ports: NodePorts,
+    cluster: Sequence[NodePorts],
     *,
-    internal_port: int,
     security: SecurityLayout | None,
 ) -> str:
-    """The broker's configuration file text; ``security=None`` is the PLAINTEXT dev mode."""
+    """One node's configuration file text; ``security=None`` is the PLAINTEXT dev mode."""
     listeners = (
-        _plaintext(broker_port, controller_port)
+        _plaintext(ports.client, ports.controller)
         if security is None
-        else _secured(broker_port, controller_port, internal_port, security)
+        else _secured(ports.client, ports.controller, ports.internal, security)
     )
+    voters = ",".join(f"{node.node_id}@127.0.0.1:{node.controller}" for node in cluster)
     props = {
         "process.roles": "broker,controller",
-        "node.id": "1",
-        "controller.quorum.voters": f"1@127.0.0.1:{controller_port}",
+        "node.id": str(ports.node_id),
+        "controller.quorum.voters": voters,
         "controller.listener.names": "CONTROLLER",
         **listeners,
         "log.dirs": str(layout.data.resolve()),
         **_TUNING,
+        **_replication(len(cluster)),
     }
     return "".join(f"{key}={value}\n" for key, value in props.items())

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import socket
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from aiokafka.admin import AIOKafkaAdminClient
 
@@ -31,16 +31,26 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-async def answers_metadata(access: KafkaAccess, wait_s: float = 3.0) -> bool:
-    """True when the broker answers ``access``'s metadata request and has a group
-    coordinator, each within ``wait_s`` (secured: authenticated as its principal)."""
+async def answers_metadata(
+    access: KafkaAccess,
+    wait_s: float = 3.0,
+    brokers: Collection[int] = (),
+    *,
+    coordinator: bool = True,
+) -> bool:
+    """True when the broker answers ``access``'s metadata request, lists every node id of
+    ``brokers`` among its live brokers, and (``coordinator``) has a group coordinator, each
+    within ``wait_s`` (secured: authenticated as its principal)."""
     admin = AIOKafkaAdminClient(**access.aiokafka(), request_timeout_ms=int(wait_s * 1000))
     try:
         await asyncio.wait_for(admin.start(), wait_s)
         await asyncio.wait_for(admin.list_topics(), wait_s)
+        if brokers and not set(brokers) <= await asyncio.wait_for(live_brokers(admin), wait_s):
+            return False
         # A fresh broker answers metadata before it can coordinate groups; workers that join
         # then fail oddly (Faust crashes its agents), so "ready" includes a coordinator.
-        await asyncio.wait_for(admin.find_coordinator("onething-probe"), wait_s)
+        if coordinator:
+            await asyncio.wait_for(admin.find_coordinator("onething-probe"), wait_s)
     except (TimeoutError, OSError, Exception):  # noqa: BLE001 - any failure means "not yet"
         return False
     finally:
@@ -49,10 +59,22 @@ async def answers_metadata(access: KafkaAccess, wait_s: float = 3.0) -> bool:
     return True
 
 
-def broker_answers(access: KafkaAccess, timeout: float = 3.0) -> bool:
+async def live_brokers(admin: AIOKafkaAdminClient) -> set[int]:
+    """The node ids of the brokers the cluster's metadata lists as live."""
+    cluster = await admin.describe_cluster()
+    return {int(broker["node_id"]) for broker in cluster["brokers"]}
+
+
+def broker_answers(
+    access: KafkaAccess,
+    timeout: float = 3.0,
+    brokers: Collection[int] = (),
+    *,
+    coordinator: bool = True,
+) -> bool:
     """Synchronous form of :func:`answers_metadata`, for the CLI and sync fixtures."""
     with _quiet("aiokafka"):
-        return asyncio.run(answers_metadata(access, timeout))
+        return asyncio.run(answers_metadata(access, timeout, brokers, coordinator=coordinator))
 
 
 @contextlib.contextmanager

@@ -73,7 +73,7 @@ def create_app(config: StreamsConfig) -> faust.App:
         store=config.store or settings.streams_store,
         autodiscover=False,
         topic_partitions=settings.partitions,
-        topic_replication_factor=settings.replication_factor,
+        topic_replication_factor=settings.replication_factor or 1,
         # `topics apply` creates every topic, changelogs and leader topic included, as admin:
         # the apps' principals may not create topics.
         topic_allow_declare=False,
