@@ -38,11 +38,15 @@ def bench(
         0, min=0, help="Streams workers sharing the case partitions; 0: one per core, at most "
         "one per partition.",
     ),
+    nodes: int = typer.Option(
+        1, "--nodes", min=1, max=9, help="KRaft nodes of the local cluster (3: three replicas, "
+        "min.insync.replicas=2); ignored with --bootstrap.",
+    ),
     insecure: bool = insecure_option(),
 ) -> None:
     """Throughput, latency and footprint of the bus, beside Kafka's own limit."""
     configure_logging()
-    settings = settings_for(insecure, _out)
+    settings = settings_for(insecure, _out).model_copy(update={"broker_nodes": nodes})
     workers = streams_workers or _per_core(settings.partitions)
     options = BenchOptions(cases=cases, rate=None if rate == "max" else float(rate),
                            warmup=min(warmup, cases // 4), window=window,
@@ -80,6 +84,7 @@ def _print(report: dict[str, Any]) -> None:
     throughput, latency = report["throughput"], report["latency"]
     rows: list[tuple[str, object]] = [
         ("security", report["security"]),
+        ("brokers", report["brokers"]),
         ("cases submitted / completed", f"{report['cases']['submitted']} / "
                                         f"{report['cases']['completed']}"),
         ("completed cases/s (sustained)", throughput["completed_cases_per_s"]),

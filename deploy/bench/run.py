@@ -25,7 +25,7 @@ from deploy.bench.procstats import ProcSample, sample, self_sample
 from deploy.bench.stats import case_latencies, stage_latencies, sustained_rate, timeline
 from deploy.bench.workload import Submission, national_mix
 from deploy.broker import Broker
-from deploy.broker.probe import free_port, port_is_free
+from deploy.broker.probe import free_port, live_brokers, port_is_free
 from deploy.security_mode import security_label
 from deploy.supervisor import Component, Supervisor, as_module, bus_components
 from deploy.topics_admin import delete_prefix
@@ -81,6 +81,7 @@ async def run_bench(settings: Settings, options: BenchOptions, console: Console)
     measured = await _run_bus(settings, work, meter, options, console, say)
     report = _report(options, work, meter, measured)
     report["security"] = security_label(settings)
+    report["brokers"] = len(await _live_brokers(kafka_access(settings, "admin")))
     report["logs"] = str(measured.logs)
     report["throughput"]["messages_by_topic"] = by_family(measured.ends, run)
     if options.baseline and measured.finished:
@@ -222,11 +223,22 @@ async def _load(
         await producer.stop()
 
 
+async def _live_brokers(access: KafkaAccess) -> set[int]:
+    admin = AIOKafkaAdminClient(**access.aiokafka())
+    await admin.start()
+    try:
+        return await live_brokers(admin)
+    finally:
+        await admin.close()
+
+
 def _pids(settings: Settings, supervisor: Supervisor) -> dict[str, int]:
     pids = {name: process.pid for name, process in supervisor.processes.items()}
-    broker = Broker(settings).pid()
-    if broker is not None:
-        pids["kafka-broker"] = broker
+    broker = Broker(settings)
+    for node in broker.node_ids:
+        pid = broker.pid(node)
+        if pid is not None:
+            pids["kafka-broker" if broker.size == 1 else f"kafka-broker-{node}"] = pid
     return pids
 
 
