@@ -91,7 +91,7 @@ def summarise(
         deadlines=len(seen.events_of(DeadlineReached)),
         certificates=len(seen.certificate_events),
         verified=verified,
-        duplicates=sum(len(numbers) - 1 for numbers in seen.certificates.values()),
+        duplicates=sum(seen.audit.duplicates().values()),
         p50_ms=percentile(latencies, 0.5),
         p99_ms=percentile(latencies, 0.99),
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer
 
+from deploy.record_audit import RecordAudit
 from topology.codec import CodecError, default_codec
 from topology.events import (
     ApplicationAccepted,
@@ -52,8 +53,14 @@ class Observation:
     certificate_events: list[CertificateIssued] = field(default_factory=list)
     revoked: set[str] = field(default_factory=set)
     undecodable: int = 0
+    audit: RecordAudit = field(default_factory=RecordAudit)
+    """Duplicates counted from every record, copies included (the tallies above count facts)."""
+    progress: dict[tuple[str, int], float] = field(default_factory=dict)
+    """(writer, partition) -> when a record that writer publishes was last read there."""
 
-    def record(self, event: Event, at: float) -> None:
+    def record(self, event: Event, at: float, partition: int = -1) -> None:
+        self.audit.observe(event)
+        self.progress[(writer_of(event), partition)] = at
         self.event_ids[event.event_id] += 1
         if self.event_ids[event.event_id] > 1:
             return  # a re-announced copy: same fact, already counted
@@ -99,6 +106,16 @@ def _phase(event: Event, current: str) -> str:
     return _PHASES.get(type(event), current)
 
 
+def writer_of(event: Event) -> str:
+    """Which process kind publishes events of this type: a record of it read on a partition
+    shows that kind making progress on that partition."""
+    if isinstance(event, ItemStatusReported):
+        return "adapters"
+    if isinstance(event, CertificateIssued | CertificateRevoked):
+        return "certificates"
+    return "streams"
+
+
 def observed_topics(topics: Topics, departments: Iterable[str]) -> list[str]:
     names = [topics.case_events, topics.completions, topics.certificates]
     for department in departments:
@@ -141,7 +158,7 @@ class Observer:
                     except CodecError:
                         self.seen.undecodable += 1
                         continue
-                    self.seen.record(event, now)
+                    self.seen.record(event, now, record.partition)
 
     async def wait_for(self, condition: Callable[[Observation], bool], within_s: float) -> bool:
         """Wait until ``condition`` holds, or ``within_s`` passes; returns whether it held."""
