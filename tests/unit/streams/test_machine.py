@@ -19,12 +19,9 @@ from topology.events import (
     BundleWithdrawn,
     CaseErased,
     CaseErasureRequested,
-    EvaluationRequested,
-    EvaluationSubmitted,
     ItemStatus,
     ItemTaskCancelled,
     ItemTaskDispatched,
-    Rating,
     Requester,
     SupplementProvided,
     WithdrawalRequested,
@@ -165,32 +162,6 @@ def test_the_withdrawal_fact_is_not_an_input():
     with pytest.raises(UnexpectedInputError, match="WithdrawalRequested"):
         run.send(forged)
     assert run.state.phase == CasePhase.ACTIVE
-
-
-def rating_request(run, cause: str = "rate", rating: Rating = Rating.SATISFIED):
-    return EvaluationRequested(event_id=derive_event_id(run.state.case_id, cause),
-                               case_id=run.state.case_id, occurred_at=run.now, rating=rating,
-                               comment="很方便")  # fmt: skip
-
-
-def test_a_completed_case_is_rated_once_and_the_rating_goes_to_the_lead():
-    run = submit("newborn_birth")
-    approve_all(run)
-    run.send(rating_request(run))
-    run.send(rating_request(run, "rate-again", Rating.VERY_DISSATISFIED))
-    [rating] = run.of(EvaluationSubmitted)
-    assert (rating.rating, rating.comment) == (Rating.SATISFIED, "很方便")
-    assert (rating.lead_department, rating.bundle_code) == (
-        run.state.lead_department, "newborn_birth")
-    assert run.state.rating is Rating.SATISFIED
-    assert run.state.timeline[-1].detail == "already rated once"
-
-
-def test_a_case_in_flight_is_not_rated():
-    run = submit("newborn_birth")
-    run.send(rating_request(run))
-    assert run.of(EvaluationSubmitted) == []
-    assert run.state.rating is None
 
 
 def test_the_machine_says_when_nothing_changed():
