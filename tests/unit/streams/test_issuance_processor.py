@@ -1,27 +1,38 @@
-"""The certificate service and the ratings aggregator under Faust's test_context()."""
+"""The certificate service under Faust's test_context(): one certificate per (case, type),
+revoked when the case is rejected or withdrawn or a promise it rested on is broken.
+
+Duplicates are counted from the records (``RecordAudit``: distinct signatures per (case,
+type)), never from certificate numbers: a number is a hash of (case, type), so a set of them
+hides a second issuance."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from deploy.record_audit import RecordAudit
 from streams.issuance.signing import basis_digest, verify
-from streams.runtime.app import StreamsConfig
-from streams.runtime.worker import build_issuance, build_streams, issuer_key
+from streams.runtime.worker import build_issuance, issuer_key
 from tests.unit.streams.feed import Feed, offline_producer
+from tests.unit.streams.harness import approve_all, submit
+from topology.catalog import load_catalog
 from topology.codec import cloudevent_headers, default_codec
 from topology.events import (
     BundleCompleted,
     BundleRejected,
+    BundleWithdrawn,
     CertificateIssued,
     CertificateRevoked,
-    EvaluationSubmitted,
+    CommitmentOverdue,
+    Event,
     ItemResult,
-    Rating,
+    Requester,
     derive_event_id,
 )
+from topology.samples import Flaws
 from topology.settings import Settings
 
 pytestmark = pytest.mark.unit
@@ -72,20 +83,67 @@ async def put(agent, event, topic: str | None = None) -> None:
     await agent.put(key=event.case_id.encode(), value=default_codec().encode(event), topic=topic)
 
 
+def audited(sent: list) -> RecordAudit:
+    """Every record the service sent, copies included, folded as an auditor would."""
+    audit = RecordAudit()
+    for record in sent:
+        if isinstance(record, Event):
+            audit.observe(record)
+    return audit
+
+
+def signatures(sent: list) -> dict[tuple[str, str], int]:
+    """(case, certificate type) -> how many different signed certificates were sent for it."""
+    return {pair: len(signed) for pair, signed in audited(sent).signatures.items()}
+
+
+def issued(sent: list) -> list[CertificateIssued]:
+    return [e for e in sent if isinstance(e, CertificateIssued)]
+
+
+def revocations(sent: list) -> Counter[str]:
+    """Revocation records per certificate number."""
+    return Counter(e.certificate_number for e in sent if isinstance(e, CertificateRevoked))
+
+
 async def test_one_signed_certificate_per_type_even_when_redelivered(issuance):
     settings, agent, sent = issuance
     await put(agent, completed())
     await put(agent, completed())  # redelivered
-    issued = [e for e in sent if isinstance(e, CertificateIssued)]
-    assert {e.certificate_type for e in issued} == {"出生医学证明", "社会保障卡"}
-    by_type: dict[str, set[str]] = {}
-    for event in issued:
-        by_type.setdefault(event.certificate_type, set()).add(event.certificate_number)
-    assert all(len(numbers) == 1 for numbers in by_type.values()), "never a second number"
+    types = completed().certificate_types
+    assert signatures(sent) == {("case-cert-1", kind): 1 for kind in types}
     key = issuer_key(settings)
-    assert all(verify(event, key.public) is None for event in issued)
-    tampered = issued[0].model_copy(update={"certificate_number": "DZZZ-FORGED"})
+    assert all(verify(event, key.public) is None for event in issued(sent))
+    tampered = issued(sent)[0].model_copy(update={"certificate_number": "DZZZ-FORGED"})
     assert verify(tampered, key.public) is not None
+
+
+def completed_again(case_id: str, cause: str) -> BundleCompleted:
+    """Another completion record of the same case: a new event id and a later time, so a
+    certificate signed from it would differ from the first in its bytes."""
+    later = {"event_id": derive_event_id(case_id, cause), "occurred_at": NOW + timedelta(hours=1)}
+    return completed(case_id).model_copy(update=later)
+
+
+async def test_a_second_completion_of_a_case_signs_nothing(issuance):
+    _, agent, sent = issuance
+    await put(agent, completed("case-cert-7"))
+    first = list(sent)
+    await put(agent, completed_again("case-cert-7", "completed-again"))
+    assert sent == first, "a case already certified gets no certificate record again"
+    assert set(signatures(sent).values()) == {1}
+
+
+async def test_a_completion_after_revocation_reissues_nothing_whatever_its_id(issuance):
+    _, agent, sent = issuance
+    await put(agent, completed("case-cert-8"))
+    await put(agent, rejected("case-cert-8"))
+    revoked = len(sent)
+    await put(agent, completed_again("case-cert-8", "completed-after-rejection"))
+    await put(agent, completed("case-cert-8"))  # and the first one, replayed
+    assert issued(sent[revoked:]) == []
+    assert audited(sent).duplicates()["reissue_after_revocation"] == 0
+    assert set(signatures(sent).values()) == {1}
 
 
 async def test_events_it_does_not_act_on_are_passed_over_undecoded(issuance):
@@ -102,24 +160,49 @@ async def test_events_it_does_not_act_on_are_passed_over_undecoded(issuance):
     assert {type(e) for e in sent} == {CertificateIssued}
 
 
-async def test_a_rejection_after_issue_revokes(issuance):
+def withdrawn(case_id: str) -> BundleWithdrawn:
+    return BundleWithdrawn(
+        event_id=derive_event_id(case_id, "withdrawn"), case_id=case_id, occurred_at=NOW,
+        bundle_code="newborn_birth", reason="不再需要", requested_by=Requester.APPLICANT,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("ending", [rejected, withdrawn])
+async def test_a_rejection_or_withdrawal_after_issue_revokes_each_certificate_once(
+    issuance, ending
+):
     _, agent, sent = issuance
     await put(agent, completed("case-cert-2"))
-    await put(agent, rejected("case-cert-2"))
-    revoked = {e.certificate_number for e in sent if isinstance(e, CertificateRevoked)}
-    issued = {e.certificate_number for e in sent if isinstance(e, CertificateIssued)}
-    assert revoked == issued
+    await put(agent, ending("case-cert-2"))
+    await put(agent, ending("case-cert-2"))  # redelivered
+    assert revocations(sent) == Counter(e.certificate_number for e in issued(sent))
+    assert len(revocations(sent)) == len(completed().certificate_types)
 
 
-async def test_a_replay_after_revocation_issues_nothing(issuance):
+async def test_a_broken_commitment_revokes_the_certificates_that_rested_on_it(issuance):
+    """容缺: a case completes on a promised material; when the promise falls due unkept, the
+    case says so and the certificates of the items that went ahead on it are revoked, once;
+    the others stay valid, and a replayed completion re-sends only those."""
     _, agent, sent = issuance
-    await put(agent, completed("case-cert-4"))
-    await put(agent, rejected("case-cert-4"))
-    issued_before = sum(isinstance(e, CertificateIssued) for e in sent)
-    await put(agent, completed("case-cert-4"))  # the same completion, replayed
-    assert sum(isinstance(e, CertificateIssued) for e in sent) == issued_before
-    assert {e.certificate_type for e in sent if isinstance(e, CertificateIssued)} == {
-        "出生医学证明", "社会保障卡"}
+    run = submit("enterprise_operation_permit",
+                 Flaws(promised_materials=("food_safety_rules",), promise_days=1))  # fmt: skip
+    approve_all(run)
+    [done] = run.of(BundleCompleted)
+    run.tick(timedelta(days=3))
+    [broken] = run.of(CommitmentOverdue)
+    await put(agent, done)
+    for _ in range(2):  # the second is a redelivery
+        await put(agent, broken)
+    bundle = load_catalog().bundle(done.bundle_code)
+    rested = {kind for code in broken.dependent_items
+              for kind in bundle.item(code).certificate_types()}  # fmt: skip
+    assert rested
+    assert set(done.certificate_types) - rested, "a certificate that did not rest on it"
+    numbers = {e.certificate_type: e.certificate_number for e in issued(sent)}
+    assert revocations(sent) == Counter(numbers[kind] for kind in rested)
+    before = len(issued(sent))
+    await put(agent, done)  # replayed
+    assert {e.certificate_type for e in issued(sent)[before:]} == set(numbers) - rested
 
 
 async def test_a_completion_forged_on_case_events_is_not_signed(issuance):
@@ -133,24 +216,6 @@ async def test_a_completion_forged_on_case_events_is_not_signed(issuance):
     [(_, topic, headers)] = [e for e in sent if isinstance(e, tuple)]
     assert topic == agent.processor.outbox.topics.case_events
     assert headers["__connect.errors.exception.class.name"] == b"WrongTopicError"
-
-
-async def test_ratings_count_each_case_once(tmp_path, monkeypatch):
-    built = build_streams(StreamsConfig(Settings(state_dir=tmp_path, topic_prefix="unitrate"),
-                                        web_enabled=False))  # fmt: skip
-    built.app.finalize()
-    # The totals table is keyed by bundle|department (use_partitioner).
-    offline_producer(monkeypatch, built.app)
-    rating = EvaluationSubmitted(
-        event_id=derive_event_id("case-rate-1", "evaluation"), case_id="case-rate-1",
-        occurred_at=NOW, rating=Rating.SATISFIED, lead_department="health",
-        bundle_code="newborn_birth",
-    )  # fmt: skip
-    async with built.ratings.agent.test_context() as agent:
-        await agent.put(key=b"case-rate-1", value=default_codec().encode(rating))
-        await agent.put(key=b"case-rate-1", value=default_codec().encode(rating))
-    totals = built.ratings.totals[b"newborn_birth|health"]
-    assert totals == b'{"SATISFIED": 1}'
 
 
 async def test_what_a_certificate_rests_on_is_signed(issuance):
