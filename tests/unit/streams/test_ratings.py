@@ -120,19 +120,22 @@ def totals(aggregator: RatingsAggregator) -> dict[str, dict[str, int]]:
     return {key.decode(): json.loads(raw) for key, raw in aggregator.totals.items()}
 
 
+def submitted(case_id: str, cause: str, rating: Rating) -> EvaluationSubmitted:
+    return EvaluationSubmitted(event_id=derive_event_id(case_id, cause), case_id=case_id,
+                               occurred_at=NOW, rating=rating, lead_department="health",
+                               bundle_code="newborn_birth")  # fmt: skip
+
+
 async def test_a_case_rated_twice_under_different_event_ids_counts_once(ratings):
     aggregator, agent = ratings
     rng = random.Random(13)
     kept: Counter[str] = Counter()
     for n in range(8):
         case_id = f"case-rate-{n}"
-        given = [rng.choice(list(Rating)) for _ in range(2)]
-        kept[given[0].value] += 1
-        records = [EvaluationSubmitted(event_id=derive_event_id(case_id, cause),
-                                       case_id=case_id, occurred_at=NOW, rating=rating,
-                                       lead_department="health", bundle_code="newborn_birth")
-                   for cause, rating in zip(("evaluation", "evaluation-2"), given, strict=True)]  # fmt: skip
-        for record in [records[0], records[0], records[1]]:  # redelivered, then another id
+        first = submitted(case_id, "evaluation", rng.choice(list(Rating)))
+        other = submitted(case_id, "evaluation-again", rng.choice(list(Rating)))
+        kept[first.rating.value] += 1
+        for record in (first, first, other):  # redelivered, then under another id
             await deliver(agent, record)
     assert totals(aggregator) == {"newborn_birth|health": dict(kept)}
 
