@@ -67,3 +67,24 @@ def test_standard_library_loggers_and_uncaught_tracebacks_are_masked():
     assert ID not in out
     assert PHONE not in out
     assert NAME not in out, "a personal key's value is masked in a repr"
+
+
+UNQUOTED_SCRIPT = f"""
+import structlog
+from topology.logs import configure_logging
+configure_logging()
+structlog.get_logger("t").warning("case_seen", mother_name="{NAME}", father_name=["{NAME}"])
+"""
+
+
+@pytest.mark.parametrize("log_format", ["console", "json"])
+def test_personal_keys_are_masked_by_the_structlog_chain_itself(log_format):
+    """The stream wrapper masks only quoted values after a personal key; an unquoted value (the
+    console renderer's ``key=value``) or a list is masked by the structlog processor alone."""
+    env = {"ONETHING_LOG_FORMAT": log_format, "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", UNQUOTED_SCRIPT], capture_output=True,
+                          text=True, timeout=60, check=False, env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "case_seen" in done.stderr
+    assert "mother_name" in done.stderr
+    assert NAME not in done.stderr
