@@ -4,7 +4,8 @@ to publish, dispatched on the input's type in one place.
 Idempotent by construction: a redelivered input either finds its effect already applied and
 changes nothing, or is recognised by its event id; in both cases the case re-announces the
 facts its state implies (same deterministic ids), so output lost in a crash is sent again and
-consumers drop the copies.
+consumers drop the copies; once per case after each assignment of its partition, since only
+a crash (which moves the partition) loses output.
 """
 
 from __future__ import annotations
@@ -115,7 +116,12 @@ def tick(state: CaseState, step: Step) -> bool:
 
 def reannounce(state: CaseState, step: Step) -> None:
     """Send again every fact the current state implies; ids are deterministic. An erased case
-    announces its erasure only: its other facts carried data it no longer holds."""
+    announces its erasure only: its other facts carried data it no longer holds. Only when
+    the runtime allows (once per case per assignment): the copies a re-announcement brings
+    back (department answers to re-sent tasks) are duplicates too, and re-announcing for
+    each would multiply the copies wave after wave."""
+    if not step.may_reannounce(state.case_id):
+        return
     if state.erased_at is not None:
         step.emit(erased_event(state, step))
         return

@@ -45,6 +45,10 @@ class Policy:
     default serves tests, which compare no pseudonym across processes."""
 
 
+def _always(_case_id: str) -> bool:
+    return True
+
+
 @dataclass
 class Step:
     """One transition's context and the events it emits; the machine appends, the runtime
@@ -53,6 +57,9 @@ class Step:
     now: datetime
     policy: Policy
     outbox: list[Event] = field(default_factory=list)
+    may_reannounce: Callable[[str], bool] = _always
+    """Whether a duplicate input for this case may re-announce its facts now; the runtime
+    allows it once per case after each (re)assignment, when a crash may have lost output."""
 
     def emit(self, event: Event) -> None:
         self.outbox.append(event)

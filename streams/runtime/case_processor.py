@@ -16,6 +16,7 @@ from streams.case.state import CaseState
 from streams.runtime.batched_table import BatchedTable
 from streams.runtime.event_agent import EventAgent
 from streams.runtime.outbox import Outbox
+from streams.runtime.reannouncements import Reannouncements
 from topology.codec import Codec
 from topology.events import CaseTimerFired, Event, derive_event_id
 from topology.topics import Topics
@@ -38,6 +39,7 @@ class CaseProcessor(EventAgent):
         self.table = self.states.table
         self.batched = (self.states,)
         self.wakeups: dict[str, datetime] = {}
+        self.reannounced = Reannouncements(app)
         self._index_stale = True
         app.on_partitions_revoked.connect(self._mark_index_stale)
         app.on_rebalance_complete.connect(self._mark_index_stale)
@@ -66,7 +68,7 @@ class CaseProcessor(EventAgent):
         """Apply one decoded event to its case, buffered until :meth:`flush`; returns what to
         publish. An input that changes nothing (a timer tick with nothing due, a duplicate)
         writes nothing."""
-        step = Step(self.clock(), self.policy)
+        step = Step(self.clock(), self.policy, may_reannounce=self.reannounced.first)
         done = machine.transition(self.load(event.case_id), event, step)
         if done.changed and done.state is not None:
             self.states.put(done.state.case_id, done.state)
