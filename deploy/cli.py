@@ -13,6 +13,7 @@ from deploy.bench_cli import bench
 from deploy.broker import BrokerError
 from deploy.broker_cli import broker_app
 from deploy.catalog_cli import catalog_app
+from deploy.chaos_cli import chaos
 from deploy.demo_cli import register_demo
 from deploy.keys_cli import keys_app
 from deploy.principals_cli import principals_app
@@ -39,6 +40,7 @@ app.add_typer(keys_app, name="keys")
 register_streams(app)
 register_demo(app)
 app.command(name="bench")(bench)
+app.command(name="chaos")(chaos)
 
 _err = Console(stderr=True)
 

@@ -56,11 +56,13 @@ class Observation:
     audit: RecordAudit = field(default_factory=RecordAudit)
     """Duplicates counted from every record, copies included (the tallies above count facts)."""
     progress: dict[tuple[str, int], float] = field(default_factory=dict)
-    """(writer, partition) -> when a record that writer publishes was last read there."""
+    """(writer, partition) -> the latest write time (epoch seconds, the record's timestamp)
+    of a record that writer publishes, on that partition of any topic."""
 
-    def record(self, event: Event, at: float, partition: int = -1) -> None:
+    def record(self, event: Event, at: float, partition: int = -1, written_s: float = 0) -> None:
         self.audit.observe(event)
-        self.progress[(writer_of(event), partition)] = at
+        key = (writer_of(event), partition)
+        self.progress[key] = max(self.progress.get(key, 0.0), written_s)
         self.event_ids[event.event_id] += 1
         if self.event_ids[event.event_id] > 1:
             return  # a re-announced copy: same fact, already counted
@@ -158,7 +160,7 @@ class Observer:
                     except CodecError:
                         self.seen.undecodable += 1
                         continue
-                    self.seen.record(event, now, record.partition)
+                    self.seen.record(event, now, record.partition, record.timestamp / 1000)
 
     async def wait_for(self, condition: Callable[[Observation], bool], within_s: float) -> bool:
         """Wait until ``condition`` holds, or ``within_s`` passes; returns whether it held."""

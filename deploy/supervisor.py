@@ -122,6 +122,15 @@ class Supervisor:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
 
+    def send(self, name: str, sig: signal.Signals) -> None:
+        """Signal one component's process group (SIGSTOP and SIGCONT: a pause, as a long GC
+        or a hung VM would cause)."""
+        os.killpg(self.processes[name].pid, sig)
+
+    def exited(self) -> list[str]:
+        """The components whose process has exited."""
+        return [name for name, process in self.processes.items() if process.poll() is not None]
+
     def restart(self, name: str) -> None:
         """Start one (killed or stopped) component again with the same settings."""
         component = next(c for c in self.components if c.name == name)

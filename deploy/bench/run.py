@@ -74,7 +74,7 @@ async def run_bench(settings: Settings, options: BenchOptions, console: Console)
     settings = settings.model_copy(update={"topic_prefix": run, "streams_web_port": web_port})
     with Progress(console=console) as progress:
         work = national_mix(options.cases, run, sealer_for(settings, "portal"), progress=progress)
-    say = _Phases(console)
+    say = Phases(console)
     say("creating the run's topics")
     await plan_and_apply(kafka_access(settings, "admin"), settings, dry_run=False)
     meter = Meter()
@@ -89,7 +89,7 @@ async def run_bench(settings: Settings, options: BenchOptions, console: Console)
         report["baseline"] = await _baselines(settings, run, measured.after.messages, meter,
                                               report)  # fmt: skip
     say("deleting the run's topics")
-    await _cleanup(kafka_access(settings, "admin"), run)
+    await cleanup_run(kafka_access(settings, "admin"), run)
     say("done")
     return report
 
@@ -111,7 +111,7 @@ class Measured:
 
 async def _run_bus(
     settings: Settings, work: list[Submission], meter: Meter, options: BenchOptions,
-    console: Console, say: _Phases,
+    console: Console, say: Phases,
 ) -> Measured:  # fmt: skip
     """Start the bus, drive the workload through it while measuring, stop it."""
     run, topics = settings.topic_prefix, Topics(settings.topic_prefix)
@@ -158,7 +158,7 @@ def _meter_consumer(settings: Settings, topics: Topics, meter: Meter) -> MeterCo
     return MeterConsumer(admin, whole, sampled, settings.partitions, meter)
 
 
-class _Phases:
+class Phases:
     """One line per phase of a run, with the time since the run began."""
 
     def __init__(self, console: Console) -> None:
@@ -195,7 +195,7 @@ async def _snapshot_when_warm(
     return await _snapshot(probe, pids, meter)
 
 
-async def _cleanup(access: KafkaAccess, run: str) -> None:
+async def cleanup_run(access: KafkaAccess, run: str) -> None:
     """A bench run's topics (its bus and its baselines) and their ACLs go when it is done."""
     admin = AIOKafkaAdminClient(**access.aiokafka())
     await admin.start()

@@ -1,0 +1,1 @@
+"""`onething chaos`: a seeded fault storm on the running bus, judged from its records."""

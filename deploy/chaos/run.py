@@ -1,0 +1,230 @@
+"""One chaos run: start the bus on the local cluster, drive the national mix at a steady rate
+through a seeded fault storm, wait until every case is terminal (bounded), and judge the run
+from the records: lost cases, duplicates, amplification, recovery, replication and lag."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka.admin import AIOKafkaAdminClient
+from rich.console import Console
+from rich.progress import Progress
+
+from deploy.applicant import bus_producer
+from deploy.bench.kafka_facts import OffsetsProbe, group_lag
+from deploy.bench.run import Phases, cleanup_run
+from deploy.bench.workload import Submission, national_mix
+from deploy.broker import Broker
+from deploy.broker.probe import free_port, port_is_free
+from deploy.chaos.faults import Injector
+from deploy.chaos.schedule import Targets, fault_schedule
+from deploy.chaos.storm import FaultOutcome, storm
+from deploy.observer import Observation, Observer
+from deploy.security_mode import security_label
+from deploy.supervisor import Supervisor, bus_components
+from deploy.topics_cli import plan_and_apply
+from topology.catalog import load_catalog
+from topology.events import BundleCompleted
+from topology.kafka_access import KafkaAccess, kafka_access
+from topology.sealing import sealer_for
+from topology.settings import Settings
+from topology.topics import Topics
+
+RECOVERY_TARGET_S = 30.0
+_FAULT_SPAN_S = 30.0
+"""About how long one fault takes, calm, down time and restart together: the default rate
+spreads the load over the whole storm."""
+
+
+@dataclass(frozen=True)
+class ChaosOptions:
+    cases: int = 10_000
+    faults: int = 25
+    seed: int = 1
+    rate: float | None = None
+    """Cases per second; None: spread the cases over the storm's expected length."""
+    within_s: float = 600.0
+    """After the storm: how long every case has to become terminal."""
+    recovery_bound_s: float = 90.0
+    streams_workers: int = 2
+
+
+async def run_chaos(settings: Settings, options: ChaosOptions, console: Console) -> dict[str, Any]:
+    run = f"chaos{uuid.uuid4().hex[:6]}"
+    web_port = settings.streams_web_port
+    if not port_is_free(web_port):
+        web_port = free_port()
+    settings = settings.model_copy(update={"topic_prefix": run, "streams_web_port": web_port})
+    say = Phases(console)
+    say("generating the applications")
+    work = national_mix(options.cases, run, sealer_for(settings, "portal"))
+    say("creating the run's topics")
+    await plan_and_apply(kafka_access(settings, "admin"), settings, dry_run=False)
+    components = bus_components(streams_workers=options.streams_workers)
+    supervisor = Supervisor(settings, components)
+    broker = Broker(settings)
+    topics = Topics(run)
+    departments = [d.code for d in load_catalog().departments]
+    observer = Observer(kafka_access(settings, "admin"), topics, departments)
+    targets = Targets(streams=tuple(c.name for c in components if c.name.startswith("streams")),
+                      brokers=broker.node_ids)  # fmt: skip
+    schedule = fault_schedule(options.seed, options.faults, targets)
+    rate = options.rate or max(2.0, options.cases / max(1, len(schedule)) / _FAULT_SPAN_S)
+    ids = [item.case_id for item in work]
+    sent = _Sent()
+    say(f"starting the bus: {len(components)} components on {broker.size} broker(s)")
+    with supervisor:
+        await supervisor.wait_ready(within_s=120)
+        await observer.start()
+        injector = Injector(supervisor, broker)
+        say(f"driving {options.cases} cases at {rate:.1f}/s through {len(schedule)} faults "
+            f"(seed {options.seed})")  # fmt: skip
+        load = asyncio.create_task(_submit(settings, topics, work, rate, sent))
+        outcomes, crashed = await storm(
+            injector, schedule, observer.seen, settings.partitions,
+            lambda: sent.count - _terminal(observer.seen, ids[: sent.count]),
+            options.recovery_bound_s, say,
+        )  # fmt: skip
+        await load
+        say("storm over: waiting until every case is terminal")
+        crashed += await _settle(observer, injector, ids, options.within_s, console)
+        say("reading replication and consumer lag")
+        end = await _end_state(kafka_access(settings, "admin"), run)
+        await observer.stop()
+    say("deleting the run's topics")
+    await cleanup_run(kafka_access(settings, "admin"), run)
+    report = _report(options, rate, ids, observer.seen, outcomes, crashed, end)
+    report["security"] = security_label(settings)
+    report["brokers"] = broker.size
+    report["logs"] = str(supervisor.log_dir)
+    return report
+
+
+class _Sent:
+    count = 0
+
+
+async def _submit(
+    settings: Settings, topics: Topics, work: list[Submission], rate: float, sent: _Sent
+) -> None:
+    """The portal files ``work`` at ``rate`` per second, whatever is down."""
+    producer = bus_producer(kafka_access(settings, "portal"), settings.producer_linger_ms)
+    await producer.start()
+    try:
+        began = time.monotonic()
+        for n, item in enumerate(work):
+            delay = began + n / rate - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            await producer.send(topics.applications, item.value, key=item.case_id.encode(),
+                                headers=item.headers)  # fmt: skip
+            sent.count = n + 1
+        await producer.flush()
+    finally:
+        await producer.stop()
+
+
+def _terminal(seen: Observation, ids: list[str]) -> int:
+    return sum(1 for case_id in ids if seen.finished([case_id]))
+
+
+def _certified(seen: Observation, case_id: str) -> bool:
+    """Terminal, and every certificate its completion made due was seen."""
+    case = seen.cases[case_id]
+    if not seen.finished([case_id]):
+        return False
+    due = {t for _, e in case.events if isinstance(e, BundleCompleted)
+           for t in e.certificate_types}  # fmt: skip
+    return all((case_id, t) in seen.certificates for t in due)
+
+
+async def _settle(
+    observer: Observer, injector: Injector, ids: list[str], within_s: float, console: Console
+) -> list[str]:
+    """Until every case is terminal with its certificates, or ``within_s``; components that
+    crash meanwhile are restarted (and returned)."""
+    crashed: list[str] = []
+    deadline = time.monotonic() + within_s
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("terminal", total=len(ids))
+        while time.monotonic() < deadline:
+            done = sum(1 for case_id in ids if _certified(observer.seen, case_id))
+            progress.update(task, completed=done)
+            if done == len(ids):
+                break
+            crashed += await injector.revive_crashed()
+            await asyncio.sleep(0.5)
+    return crashed
+
+
+async def _end_state(access: KafkaAccess, run: str) -> dict[str, Any]:
+    """Under-replicated partitions of the run's topics, and every group's lag."""
+    admin = AIOKafkaAdminClient(**access.aiokafka())
+    await admin.start()
+    try:
+        names = [t for t in await admin.list_topics() if t.startswith(run)]
+        described = await admin.describe_topics(names) if names else []
+    finally:
+        await admin.close()
+    under = sum(1 for topic in described for p in topic["partitions"]
+                if len(p["isr"]) < len(p["replicas"]))  # fmt: skip
+    async with OffsetsProbe(access, run) as probe:
+        ends = await probe.end_offsets()
+    lag = await group_lag(access, run, ends)
+    return {"under_replicated_partitions": under, "consumer_lag": lag}
+
+
+def _report(
+    options: ChaosOptions, rate: float, ids: list[str], seen: Observation,
+    outcomes: list[FaultOutcome], crashed: list[str], end: dict[str, Any],
+) -> dict[str, Any]:  # fmt: skip
+    phases: dict[str, int] = {}
+    for case_id in ids:
+        phase = seen.cases[case_id].phase
+        phases[phase] = phases.get(phase, 0) + 1
+    terminal = sum(1 for case_id in ids if seen.finished([case_id]))
+    duplicates = seen.audit.duplicates(set(ids))
+    lost = len(ids) - terminal
+    recoveries = [o.recovery_s for o in outcomes if o.recovery_s is not None and not o.idle]
+    return {
+        "options": {"cases": options.cases, "faults": options.faults, "seed": options.seed,
+                    "rate": round(rate, 2), "streams_workers": options.streams_workers},
+        "cases": {"submitted": len(ids), "terminal": terminal, "lost": lost,
+                  "by_state": dict(sorted(phases.items()))},
+        "duplicates": duplicates,
+        "amplification": seen.audit.amplification(),
+        "faults": [{"kind": o.fault.kind, "action": o.fault.action, "target": o.fault.target,
+                    "at_s": o.at_s, "down_s": o.fault.down_s, "recovery_s": o.recovery_s,
+                    "idle": o.idle} for o in outcomes],
+        "by_kind": _by_kind(outcomes),
+        "recovery": {"p50_s": round(statistics.median(recoveries), 2) if recoveries else None,
+                     "max_s": max(recoveries, default=None),
+                     "over_target": sum(1 for o in outcomes if not o.idle and (
+                         o.recovery_s is None or o.recovery_s > RECOVERY_TARGET_S))},
+        "crashed_and_restarted": crashed,
+        "end": end,
+        "passed": lost == 0 and not any(duplicates.values()),
+    }  # fmt: skip
+
+
+def _by_kind(outcomes: list[FaultOutcome]) -> dict[str, dict[str, Any]]:
+    """Kills and pauses per process kind (a pause counts against the kind it hit), with the
+    recovery time of each kind's faults."""
+    kinds: dict[str, dict[str, Any]] = {}
+    for outcome in outcomes:
+        target = outcome.fault.target
+        kind = "broker" if target.startswith("broker-") else target.split("-")[0]
+        entry = kinds.setdefault(kind, {"kills": 0, "pauses": 0, "recoveries_s": []})
+        entry["kills" if outcome.fault.action == "kill" else "pauses"] += 1
+        if outcome.recovery_s is not None and not outcome.idle:
+            entry["recoveries_s"].append(outcome.recovery_s)
+    for entry in kinds.values():
+        times = entry.pop("recoveries_s")
+        entry["recovery_p50_s"] = round(statistics.median(times), 2) if times else None
+        entry["recovery_max_s"] = max(times, default=None)
+    return dict(sorted(kinds.items()))
