@@ -12,6 +12,7 @@ from streams.issuance.signing import IssuerKey
 from streams.runtime.batched_table import BatchedTable
 from streams.runtime.event_agent import EventAgent
 from streams.runtime.outbox import Outbox
+from streams.runtime.reannouncements import Reannouncements
 from topology.codec import Codec
 from topology.events import (
     BundleCompleted,
@@ -42,6 +43,7 @@ class IssuanceService(EventAgent):
                                     help="Issued certificates by case id.")  # fmt: skip
         self.table = self.ledgers.table
         self.batched = (self.ledgers,)
+        self.reannounced = Reannouncements(app)
         self.attach(app, "issuance", topics.completions, topics.case_events)
 
     def transition(self, event: Event) -> list[Event]:
@@ -64,8 +66,11 @@ class IssuanceService(EventAgent):
 
     def _reannounce(self, event: Event, ledger: CaseCertificates) -> list[Event]:
         """A redelivered completion re-sends the same signed certificates (same ids), but
-        never one that was revoked since: a replay after revocation issues nothing."""
-        if not isinstance(event, BundleCompleted):
+        never one that was revoked since: a replay after revocation issues nothing. Once per
+        case after each assignment, as the case agent re-announces: only a crash loses the
+        certificates a stored ledger promises, and the case re-announces its completion once
+        per duplicate it sees."""
+        if not isinstance(event, BundleCompleted) or not self.reannounced.first(event.case_id):
             return []
         revoked = {c.number for c in ledger.issued.values() if c.revoked}
         again = issue(event, CaseCertificates(), self.key, self.sealer)

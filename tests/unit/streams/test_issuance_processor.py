@@ -231,3 +231,17 @@ async def test_what_a_certificate_rests_on_is_signed(issuance):
     for forged in ({"basis_digest": basis_digest("birth_medical_certificate", {"x": "1"})},
                    {"item_code": "hukou_registration"}):
         assert verify(birth.model_copy(update=forged), key) is not None, forged
+
+
+async def test_redelivered_completions_re_send_the_certificates_once_per_assignment(issuance):
+    """Healing a crash needs one re-send; the copies of a completion a case re-announces
+    must not each bring the certificates again."""
+    _, agent, sent = issuance
+    for _ in range(4):
+        await put(agent, completed())
+    types = completed().certificate_types
+    assert len(issued(sent)) == 2 * len(types), "the first issue and one re-send"
+    await agent.processor.reannounced._forget()  # partitions moved: maybe after a crash
+    await put(agent, completed())
+    assert len(issued(sent)) == 3 * len(types)
+    assert set(signatures(sent).values()) == {1}
