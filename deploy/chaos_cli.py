@@ -31,6 +31,11 @@ def chaos(
     within: float = typer.Option(
         600.0, min=1.0, help="Seconds after the storm for every case to become terminal."
     ),
+    poison: int = typer.Option(
+        0, min=0, help="Bad records per consumed topic (random bytes, truncated, corrupted, "
+        "unknown fingerprints, wrong types, unknown cases, oversized): each must be "
+        "dead-lettered with its reason, and nothing may crash.",
+    ),
     json_out: Path | None = typer.Option(None, "--json", help="Write the report as JSON here."),
     insecure: bool = insecure_option(),
 ) -> None:
@@ -40,7 +45,8 @@ def chaos(
     # Its own clients lose a broker on purpose: their connection errors are the storm, not news.
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     settings = settings_for(insecure, _out).model_copy(update={"broker_nodes": nodes})
-    options = ChaosOptions(cases=cases, faults=faults, seed=seed, rate=rate, within_s=within)
+    options = ChaosOptions(cases=cases, faults=faults, seed=seed, rate=rate, within_s=within,
+                           poison=poison)  # fmt: skip
     with LocalBroker(settings) as bootstrap:
         settings = settings.model_copy(update={"kafka_bootstrap": bootstrap})
         report = asyncio.run(run_chaos(settings, options, _out))
@@ -75,10 +81,22 @@ def _print(report: dict[str, Any]) -> None:
         ("recovery p50 / max", f"{recovery['p50_s']} s / {recovery['max_s']} s "
          f"({recovery['over_target']} over {RECOVERY_TARGET_S:.0f} s)"),
         ("crashed on their own, restarted", ", ".join(report["crashed_and_restarted"]) or "none"),
+        ("restarts that failed, tried again", ", ".join(report["failed_restarts"]) or "none"),
         ("under-replicated partitions at end", end["under_replicated_partitions"]),
         ("consumer lag at end", f"{sum(lag.values())} in {len(lag)} groups"),
+        *_poison_rows(report.get("poison")),
         ("result", "passed" if report["passed"] else "FAILED"),
     ]  # fmt: skip
     for name, value in rows:
         table.add_row(name, str(value))
     _out.print(table)
+
+
+def _poison_rows(poison: dict[str, Any] | None) -> list[tuple[str, object]]:
+    if not poison:
+        return []
+    missing = sum(poison["missing"].values())
+    return [("poison sent / dead-lettered / missing",
+             f"{poison['sent']} to {poison['topics']} topics / {poison['dead_lettered']} / "
+             f"{missing}"),
+            ("poison by reason", ", ".join(f"{k} {v}" for k, v in poison["reasons"].items()))]

@@ -15,6 +15,7 @@ from deploy.broker_cli import broker_app
 from deploy.catalog_cli import catalog_app
 from deploy.chaos_cli import chaos
 from deploy.demo_cli import register_demo
+from deploy.dlq_cli import dlq_app
 from deploy.keys_cli import keys_app
 from deploy.principals_cli import principals_app
 from deploy.schemas_cli import schemas_app
@@ -37,6 +38,7 @@ app.add_typer(topics_app, name="topics")
 app.add_typer(acls_app, name="acls")
 app.add_typer(principals_app, name="principals")
 app.add_typer(keys_app, name="keys")
+app.add_typer(dlq_app, name="dlq")
 register_streams(app)
 register_demo(app)
 app.command(name="bench")(bench)

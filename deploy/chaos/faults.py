@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import signal
 
-from deploy.broker import Broker
+from deploy.broker import Broker, BrokerError
 from deploy.chaos.schedule import Fault
 from deploy.supervisor import Supervisor
 
@@ -20,6 +20,8 @@ class Injector:
         self.supervisor, self.broker = supervisor, broker
         self.down: set[str] = set()
         """Targets this injector has taken down and not yet brought back."""
+        self.failed_restarts: list[str] = []
+        """Restarts that failed (the process died while starting) and were tried again."""
 
     async def apply(self, fault: Fault) -> None:
         sig = signal.SIGKILL if fault.action == "kill" else signal.SIGSTOP
@@ -35,7 +37,7 @@ class Injector:
         """Bring the target back: restarted and serving again, or resumed."""
         if fault.target.startswith(_BROKER):
             if fault.action == "kill":
-                await asyncio.to_thread(self.broker.start, _node(fault.target))
+                await self._restart_node(fault.target)
             else:
                 self.broker.kill(_node(fault.target), signal.SIGCONT)
         elif fault.action == "kill":
@@ -44,6 +46,18 @@ class Injector:
         else:
             self.supervisor.send(fault.target, signal.SIGCONT)
         self.down.discard(fault.target)
+
+    async def _restart_node(self, target: str, attempts: int = 3) -> None:
+        """Start a killed node again; a node that dies while starting (as a JVM may, under
+        a storm on two cores) is started again, and the failed start is reported."""
+        for attempt in range(attempts):
+            try:
+                await asyncio.to_thread(self.broker.start, _node(target))
+                return
+            except BrokerError:
+                if attempt == attempts - 1:
+                    raise
+                self.failed_restarts.append(target)
 
     async def revive_crashed(self, within_s: float = 120.0) -> list[str]:
         """Restart components that exited without being killed here (a crash the storm

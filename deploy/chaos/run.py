@@ -5,12 +5,15 @@ from the records: lost cases, duplicates, amplification, recovery, replication a
 from __future__ import annotations
 
 import asyncio
+import itertools
 import statistics
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from rich.console import Console
 from rich.progress import Progress
@@ -22,8 +25,10 @@ from deploy.bench.workload import Submission, national_mix
 from deploy.broker import Broker
 from deploy.broker.probe import free_port, port_is_free
 from deploy.chaos.faults import Injector
+from deploy.chaos.poison import PoisonMaker, poisoned_topics
 from deploy.chaos.schedule import Targets, fault_schedule
 from deploy.chaos.storm import FaultOutcome, storm
+from deploy.dlq_admin import read_dead_letters
 from deploy.observer import Observation, Observer
 from deploy.security_mode import security_label
 from deploy.supervisor import Supervisor, bus_components
@@ -33,7 +38,7 @@ from topology.events import BundleCompleted
 from topology.kafka_access import KafkaAccess, kafka_access
 from topology.sealing import sealer_for
 from topology.settings import Settings
-from topology.topics import Topics
+from topology.topics import Topics, dlq_of
 
 RECOVERY_TARGET_S = 30.0
 _FAULT_SPAN_S = 30.0
@@ -52,6 +57,8 @@ class ChaosOptions:
     """After the storm: how long every case has to become terminal."""
     recovery_bound_s: float = 90.0
     streams_workers: int = 2
+    poison: int = 0
+    """Bad records per consumed topic, sent while the load runs."""
 
 
 async def run_chaos(settings: Settings, options: ChaosOptions, console: Console) -> dict[str, Any]:
@@ -85,20 +92,30 @@ async def run_chaos(settings: Settings, options: ChaosOptions, console: Console)
         say(f"driving {options.cases} cases at {rate:.1f}/s through {len(schedule)} faults "
             f"(seed {options.seed})")  # fmt: skip
         load = asyncio.create_task(_submit(settings, topics, work, rate, sent))
+        poisoned = poisoned_topics(topics, departments)
+        poisoning = asyncio.create_task(
+            _poison(settings, PoisonMaker(topics, options.seed), poisoned, options.poison)
+        )
         outcomes, crashed = await storm(
             injector, schedule, observer.seen, settings.partitions,
             lambda: sent.count - _terminal(observer.seen, ids[: sent.count]),
             options.recovery_bound_s, say,
         )  # fmt: skip
         await load
+        poison_sent = await poisoning
         say("storm over: waiting until every case is terminal")
         crashed += await _settle(observer, injector, ids, options.within_s, console)
+        poison = await _dead_lettered(settings, poison_sent, options.within_s, say)
         say("reading replication and consumer lag")
         end = await _end_state(kafka_access(settings, "admin"), run)
         await observer.stop()
     say("deleting the run's topics")
     await cleanup_run(kafka_access(settings, "admin"), run)
     report = _report(options, rate, ids, observer.seen, outcomes, crashed, end)
+    report["failed_restarts"] = injector.failed_restarts
+    if options.poison:
+        report["poison"] = poison
+        report["passed"] = report["passed"] and not poison["missing"] and not crashed
     report["security"] = security_label(settings)
     report["brokers"] = broker.size
     report["logs"] = str(supervisor.log_dir)
@@ -127,6 +144,60 @@ async def _submit(
         await producer.flush()
     finally:
         await producer.stop()
+
+
+async def _poison(
+    settings: Settings, maker: PoisonMaker, poisoned: dict[str, str], per_topic: int
+) -> dict[str, int]:
+    """``per_topic`` bad records to every consumed topic, a few hundred at a time in turn,
+    as admin (who may write anywhere, as a broken or hostile client with a stolen
+    credential would); returns how many went to each."""
+    if not per_topic:
+        return {}
+    producer = AIOKafkaProducer(**kafka_access(settings, "admin").aiokafka(), acks="all",
+                                linger_ms=20, max_request_size=1 << 20)  # fmt: skip
+    await producer.start()
+    sent = dict.fromkeys(poisoned, 0)
+    try:
+        streams = {topic: maker.records(topic, per_topic) for topic in poisoned}
+        while streams:
+            for topic, records in list(streams.items()):
+                for poison in itertools.islice(records, 200):
+                    await producer.send(topic, poison.value, key=poison.key)
+                    sent[topic] += 1
+                if sent[topic] >= per_topic:
+                    del streams[topic]
+            await producer.flush()
+            await asyncio.sleep(0.05)
+    finally:
+        await producer.stop()
+    return sent
+
+
+async def _dead_lettered(
+    settings: Settings, sent: dict[str, int], within_s: float, say: Callable[[str], None]
+) -> dict[str, Any]:
+    """Until every poison record sent is on its topic's dead-letter companion (bounded)."""
+    if not sent:
+        return {}
+    say("waiting until every poison record is dead-lettered")
+    access = kafka_access(settings, "admin")
+    deadline = time.monotonic() + within_s
+    while True:
+        letters = await read_dead_letters(access, sorted({dlq_of(t) for t in sent}))
+        found: dict[str, int] = dict.fromkeys(sent, 0)
+        reasons: dict[str, int] = {}
+        for letter in letters:
+            if (letter.key or b"").startswith(b"poison-") and letter.origin in found:
+                found[letter.origin] += 1
+                reasons[letter.reason] = reasons.get(letter.reason, 0) + 1
+        missing = {t: n - found[t] for t, n in sent.items() if found[t] < n}
+        if not missing or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(2.0)
+    return {"topics": len(sent), "sent": sum(sent.values()),
+            "dead_lettered": sum(min(found[t], n) for t, n in sent.items()),
+            "missing": missing, "reasons": dict(sorted(reasons.items()))}  # fmt: skip
 
 
 def _terminal(seen: Observation, ids: list[str]) -> int:

@@ -7,7 +7,18 @@ import os
 from collections.abc import Iterator
 
 from deploy.broker import Broker
+from deploy.broker.probe import free_port, port_is_free
 from topology.settings import Settings
+
+
+def free_port_block(count: int, attempts: int = 50) -> int:
+    """The first of ``count`` consecutive ports that are all free now (a local cluster takes
+    three per node)."""
+    for _ in range(attempts):
+        base = free_port()
+        if base + count < 65535 and all(port_is_free(base + n) for n in range(count)):
+            return base
+    raise RuntimeError(f"no {count} consecutive free ports on 127.0.0.1")
 
 
 def docker_engine_answers() -> bool:
