@@ -36,13 +36,17 @@ class Poison:
     value: bytes
 
 
-def poisoned_topics(topics: Topics, departments: list[str]) -> dict[str, str]:
-    """Topic -> the process kind that consumes it: what the storm poisons."""
+def poisoned_topics(
+    topics: Topics, departments: list[str], served: set[str]
+) -> dict[str, str]:
+    """Topic -> the process kind that consumes it: what the storm poisons. Streams reads
+    every department's results; adapters run for the ``served`` departments only."""
     consumed = {topics.applications: "streams", topics.applicant: "streams",
                 topics.completions: "certificates"}  # fmt: skip
     for department in departments:
         consumed[topics.department(department).results] = "streams"
-        consumed[topics.department(department).tasks] = "adapters"
+        if department in served:
+            consumed[topics.department(department).tasks] = "adapters"
     return consumed
 
 

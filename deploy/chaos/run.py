@@ -13,8 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.structs import TopicPartition
 from rich.console import Console
 from rich.progress import Progress
 
@@ -28,12 +29,12 @@ from deploy.chaos.faults import Injector
 from deploy.chaos.poison import PoisonMaker, poisoned_topics
 from deploy.chaos.schedule import Targets, fault_schedule
 from deploy.chaos.storm import FaultOutcome, storm
-from deploy.dlq_admin import read_dead_letters
+from deploy.dlq_admin import DeadLetter
 from deploy.observer import Observation, Observer
 from deploy.security_mode import security_label
 from deploy.supervisor import Supervisor, bus_components
 from deploy.topics_cli import plan_and_apply
-from topology.catalog import load_catalog
+from topology.catalog import Catalog, load_catalog
 from topology.events import BundleCompleted
 from topology.kafka_access import KafkaAccess, kafka_access
 from topology.sealing import sealer_for
@@ -97,7 +98,7 @@ async def run_chaos(settings: Settings, options: ChaosOptions, console: Console)
         say(f"driving {options.cases} cases at {rate:.1f}/s through {len(schedule)} faults "
             f"(seed {options.seed})")  # fmt: skip
         load = asyncio.create_task(_submit(settings, topics, work, rate, sent))
-        poisoned = poisoned_topics(topics, departments)
+        poisoned = poisoned_topics(topics, departments, _served(load_catalog()))
         poisoning = asyncio.create_task(
             _poison(settings, PoisonMaker(topics, options.seed), poisoned, options.poison)
         )
@@ -125,6 +126,12 @@ async def run_chaos(settings: Settings, options: ChaosOptions, console: Console)
     report["brokers"] = broker.size
     report["logs"] = str(supervisor.log_dir)
     return report
+
+
+def _served(catalog: Catalog) -> set[str]:
+    """Departments an adapter runs for: those with items (the others' tasks topics have no
+    consumer to choke)."""
+    return {item.department for bundle in catalog.bundles for item in bundle.items}
 
 
 class _Sent:
@@ -182,24 +189,31 @@ async def _poison(
 async def _dead_lettered(
     settings: Settings, sent: dict[str, int], within_s: float, say: Callable[[str], None]
 ) -> dict[str, Any]:
-    """Until every poison record sent is on its topic's dead-letter companion (bounded)."""
+    """Until every poison record sent is on its topic's dead-letter companion (bounded),
+    reading the dead-letter topics once, from their start."""
     if not sent:
         return {}
     say("waiting until every poison record is dead-lettered")
-    access = kafka_access(settings, "admin")
-    deadline = time.monotonic() + within_s
-    while True:
-        letters = await read_dead_letters(access, sorted({dlq_of(t) for t in sent}))
-        found: dict[str, int] = dict.fromkeys(sent, 0)
-        reasons: dict[str, int] = {}
-        for letter in letters:
-            if (letter.key or b"").startswith(b"poison-") and letter.origin in found:
-                found[letter.origin] += 1
-                reasons[letter.reason] = reasons.get(letter.reason, 0) + 1
-        missing = {t: n - found[t] for t, n in sent.items() if found[t] < n}
-        if not missing or time.monotonic() > deadline:
-            break
-        await asyncio.sleep(2.0)
+    found: dict[str, int] = dict.fromkeys(sent, 0)
+    reasons: dict[str, int] = {}
+    consumer = AIOKafkaConsumer(**kafka_access(settings, "admin").aiokafka(), group_id=None,
+                                enable_auto_commit=False, auto_offset_reset="earliest",
+                                max_partition_fetch_bytes=4 << 20)  # fmt: skip
+    await consumer.start()
+    try:
+        consumer.assign([TopicPartition(dlq_of(topic), 0) for topic in sent])
+        deadline = time.monotonic() + within_s
+        while any(found[t] < n for t, n in sent.items()) and time.monotonic() < deadline:
+            for records in (await consumer.getmany(timeout_ms=1000)).values():
+                for record in records:
+                    letter = DeadLetter(record.topic, record.partition, record.offset, 0,
+                                        record.key, b"", tuple(record.headers))  # fmt: skip
+                    if (record.key or b"").startswith(b"poison-") and letter.origin in found:
+                        found[letter.origin] += 1
+                        reasons[letter.reason] = reasons.get(letter.reason, 0) + 1
+    finally:
+        await consumer.stop()
+    missing = {t: n - found[t] for t, n in sent.items() if found[t] < n}
     return {"topics": len(sent), "sent": sum(sent.values()),
             "dead_lettered": sum(min(found[t], n) for t, n in sent.items()),
             "missing": missing, "reasons": dict(sorted(reasons.items()))}  # fmt: skip
