@@ -48,6 +48,16 @@ def cluster_ports(broker_port: int, controller_port: int, nodes: int) -> tuple[N
     )
 
 
+def _quorum(nodes: int) -> dict[str, str]:
+    """Several nodes share two cores with the bus: with KRaft's defaults (a 1 s election and
+    a 2 s fetch timeout) a starved voter missed its leader's fetches, the quorum held an
+    election every few seconds for minutes and a restarted node could not catch up."""
+    if nodes == 1:
+        return {}
+    return {"controller.quorum.election.timeout.ms": "4000",
+            "controller.quorum.fetch.timeout.ms": "8000"}  # fmt: skip
+
+
 def _replication(nodes: int) -> dict[str, str]:
     """Internal topics (offsets, transactions) as replicated as the bus's own topics."""
     factor, min_isr = str(min(3, nodes)), str(max(1, min(3, nodes) - 1))
@@ -126,5 +136,6 @@ def server_properties(
         "log.dirs": str(layout.data.resolve()),
         **_TUNING,
         **_replication(len(cluster)),
+        **_quorum(len(cluster)),
     }
     return "".join(f"{key}={value}\n" for key, value in props.items())
