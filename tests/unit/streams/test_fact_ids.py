@@ -206,6 +206,10 @@ def test_a_finished_case_re_announces_how_it_ended_with_the_same_ids(scenario, e
     out = run.send(again)
     assert ending <= {type(e) for e in out}
     assert {e.event_id for e in out} <= sent
+    cancelled = {e.event_id: e for e in run.emitted if isinstance(e, ItemTaskCancelled)}
+    for event in out:
+        if isinstance(event, ItemTaskCancelled):
+            assert event.reason == cancelled[event.event_id].reason
 
 
 def test_a_re_sent_task_is_the_task_first_sent():

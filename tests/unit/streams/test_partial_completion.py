@@ -84,5 +84,22 @@ def test_without_consent_one_refused_item_rejects_the_bundle():
     run.send(approve(task_of(run, "birth_medical_certificate")))
     run.send(report(task_of(run, "hukou_registration"), ItemStatus.REJECTED))
     (rejected,) = run.of(BundleRejected)
-    assert (rejected.item_code, rejected.reason) == ("hukou_registration", "rejected")
+    assert (rejected.item_code, rejected.department, rejected.reason) == (
+        "hukou_registration", "public_security", "rejected"
+    )  # fmt: skip
     assert run.state.phase == CasePhase.REJECTED
+
+
+def test_the_last_open_item_refused_completes_the_rest_partially():
+    run = consenting()
+    run.send(approve(task_of(run, "birth_medical_certificate")))
+    for task in run.open_tasks():
+        if task.item_code != "vaccination_certificate":
+            run.send(approve(task))
+    for task in run.open_tasks():
+        if task.item_code != "vaccination_certificate":
+            run.send(approve(task))
+    run.send(report(task_of(run, "vaccination_certificate"), ItemStatus.REJECTED))
+    (done,) = run.of(BundleCompleted)
+    assert done.partial
+    assert "vaccination_certificate" not in {r.item_code for r in done.results}

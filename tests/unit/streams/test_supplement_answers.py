@@ -12,11 +12,14 @@ from tests.unit.streams.harness import CaseRun, approve, approve_all, submit, su
 from tests.unit.streams.test_personal_data import opened
 from topology.events import (
     BundleCompleted,
+    CommitmentFulfilled,
     ItemTaskDispatched,
+    MaterialRef,
     SupplementProvided,
     SupplementRequested,
     derive_event_id,
 )
+from topology.samples import Flaws
 from topology.sealing import APPLICATION, FORM, Sealer, open_group, seal_group
 
 pytestmark = pytest.mark.unit
@@ -105,3 +108,42 @@ def test_needs_are_gathered_for_the_merge_window_before_the_request_goes():
     assert run.tick(window / 2) == [], "the window is still open for other needs"
     assert run.state.phase == CasePhase.ACTIVE
     assert [type(e) for e in run.tick(window / 2)] == [SupplementRequested]
+
+
+def test_each_round_is_its_own_request_and_the_pauses_add_up():
+    run, _ = asked()
+    (one,) = run.of(SupplementRequested)
+    assert run.changed, "sending the request changed the case"
+    assert one.due_date == run.policy.calendar.today(one.occurred_at + timedelta(days=15))
+    run.send(answer(run, form_updates={"enterprise_name": NAME}), advance=timedelta(hours=2))
+    (again,) = run.open_tasks()
+    run.send(supplement(again, "registered_address"))
+    run.tick(run.policy.supplement_window)
+    two = run.of(SupplementRequested)[-1]
+    assert run.state.supplement_round == 2
+    assert two.event_id != one.event_id
+    later = answer(run, form_updates={"registered_address": "新地址1号"})
+    run.send(later.model_copy(update={"event_id": derive_event_id(run.state.case_id, "a2")}),
+             advance=timedelta(hours=3))  # fmt: skip
+    assert run.state.paused_seconds == pytest.approx(5 * 3600, abs=5)
+
+
+def test_a_duplicate_while_the_applicant_is_asked_re_sends_the_request_as_it_was():
+    run, _ = asked()
+    (sent,) = run.of(SupplementRequested)
+    assert run.application is not None
+    out = run.send(run.application, advance=timedelta(hours=1))
+    (again,) = [e for e in out if isinstance(e, SupplementRequested)]
+    assert again == sent
+
+
+def test_a_material_after_its_promise_fell_due_keeps_nothing():
+    run = submit("enterprise_opening", Flaws(promised_materials=("premises_proof",),
+                                             promise_days=1))  # fmt: skip
+    run.tick(timedelta(days=3))
+    assert run.state.commitments["premises_proof"].overdue
+    proof = MaterialRef(material_code="premises_proof", uri="store://p", sha256="e" * 64,
+                        version=1)  # fmt: skip
+    run.send(answer(run, materials=(proof,)))
+    assert run.of(CommitmentFulfilled) == []
+    assert not run.state.commitments["premises_proof"].fulfilled
