@@ -7,9 +7,19 @@ from datetime import timedelta
 
 import pytest
 
-from streams.case.policy import Policy
-from tests.unit.streams.harness import approve, approve_all, submit
-from topology.events import CaseErased, DeadlineLevel, DeadlineReached, DeadlineScope, Event
+from streams.case.deadlines import next_wakeup
+from streams.case.policy import Policy, Step
+from tests.unit.streams.harness import approve, approve_all, submit, supplement
+from tests.unit.streams.test_supplement_answers import answer
+from topology.events import (
+    CaseErased,
+    CommitmentOverdue,
+    DeadlineLevel,
+    DeadlineReached,
+    DeadlineScope,
+    Event,
+)
+from topology.samples import Flaws
 from topology.workdays import WorkCalendar
 
 pytestmark = pytest.mark.unit
@@ -52,3 +62,61 @@ def test_a_case_is_erased_at_the_instant_its_retention_ends():
     run.tick(INSTANT)
     assert run.state.erased_at == run.state.finished_at + timedelta(days=30)
     assert len(run.of(CaseErased)) == 1
+
+
+def test_the_time_the_applicant_was_asked_pushes_every_mark():
+    run = submit("enterprise_opening", policy=Policy(calendar=FAST))
+    (task,) = run.open_tasks()
+    run.send(supplement(task, "enterprise_name"))
+    run.tick(run.policy.supplement_window)
+    pause = timedelta(seconds=2)
+    run.send(answer(run), advance=pause)
+    paused = timedelta(seconds=run.state.paused_seconds)
+    assert paused >= pause
+    assert run.state.accepted_at is not None
+    due = FAST.marks(run.state.accepted_at, run.state.time_limit_days).due_at + paused
+    run.tick(due - run.now - INSTANT)
+    assert DeadlineLevel.OVERDUE not in {
+        d.level for d in deadlines(run.emitted, DeadlineScope.BUNDLE)
+    }
+    (again,) = run.open_tasks()
+    item_due = FAST.marks(again.occurred_at, run.state.plan[again.item_code].time_limit_days,
+                          paused).due_at  # fmt: skip
+    assert item_due > again.deadline, "the item's clock is pushed by the pause too"
+    overdue = [d for d in deadlines(run.tick(INSTANT), DeadlineScope.BUNDLE)
+               if d.level == DeadlineLevel.OVERDUE]  # fmt: skip
+    assert [d.due_at for d in overdue] == [due]
+
+
+def test_a_promise_due_today_is_not_yet_broken_and_every_promise_is_checked():
+    promised = ("premises_proof", "lease_contract")
+    run = submit("enterprise_opening", Flaws(promised_materials=promised, promise_days=1))
+    assert set(run.state.commitments) <= set(promised)
+    run.tick(timedelta(days=1))
+    assert run.of(CommitmentOverdue) == [], "the promised day is not over"
+    run.tick(timedelta(days=1))
+    assert {c.material_code for c in run.of(CommitmentOverdue)} == set(run.state.commitments)
+    assert all(c.overdue for c in run.state.commitments.values())
+
+
+def test_the_timer_wakes_a_case_for_what_can_change_it_next():
+    run = submit("enterprise_opening", Flaws(promised_materials=("premises_proof",)))
+    state = run.state
+    assert state is not None
+    wake = next_wakeup(state, Step(run.now, run.policy))
+    assert wake == run.now + timedelta(minutes=10), "an open promise is looked at often"
+    (task,) = run.open_tasks()
+    run.send(supplement(task, "enterprise_name"))
+    assert next_wakeup(state, Step(run.now, run.policy)) == state.window_until
+    run.tick(run.policy.supplement_window)
+    assert run.state.paused_since is not None
+    asked = next_wakeup(state, Step(run.now, run.policy))
+    assert asked == run.now + timedelta(minutes=10), "no deadline while the applicant is asked"
+
+
+def test_an_erasing_tick_changes_the_case():
+    run = submit("newborn_birth", policy=Policy(erase_after=timedelta(days=1)))
+    approve_all(run)
+    run.tick(timedelta(days=2))
+    assert run.changed
+    assert run.state.erased_at is not None

@@ -206,10 +206,18 @@ def test_a_finished_case_re_announces_how_it_ended_with_the_same_ids(scenario, e
     out = run.send(again)
     assert ending <= {type(e) for e in out}
     assert {e.event_id for e in out} <= sent
-    cancelled = {e.event_id: e for e in run.emitted if isinstance(e, ItemTaskCancelled)}
+    first = {e.event_id: e for e in run.emitted[: -len(out)]}
     for event in out:
-        if isinstance(event, ItemTaskCancelled):
-            assert event.reason == cancelled[event.event_id].reason
+        if not isinstance(event, ItemTaskDispatched):  # a task's sealed values differ
+            assert as_re_sent(event) == as_re_sent(first[event.event_id]), "as first sent"
+
+
+def as_re_sent(event: Event) -> dict[str, object]:
+    """What a re-sent fact repeats: all of it but a rating's comment (the state keeps none)
+    and a cancellation's time (the state keeps none: it is the time of the re-send)."""
+    return event.model_dump(exclude={"comment"} if isinstance(event, EvaluationSubmitted)
+                            else {"occurred_at"} if isinstance(event, ItemTaskCancelled)
+                            else set())  # fmt: skip
 
 
 def test_a_re_sent_task_is_the_task_first_sent():
@@ -238,3 +246,19 @@ def test_the_runtime_is_asked_per_case_whether_to_re_announce():
     assert run.application is not None
     transition(run.state, run.application, step)
     assert (asked, step.outbox) == ([run.state.case_id], [])
+
+
+def test_a_withdrawal_cancels_the_tasks_in_flight_saying_so():
+    run = withdrawn(9)
+    cancelled = run.of(ItemTaskCancelled)
+    assert cancelled
+    assert {e.reason for e in cancelled} == {"case withdrawn"}
+
+
+def test_a_completion_tells_when_each_item_was_handled():
+    run = submit("newborn_birth")
+    approve_all(run)
+    (done,) = run.of(BundleCompleted)
+    for result in done.results:
+        assert result.handled_at == run.state.runs[result.item_code].finished_at
+        assert result.handled_at is not None

@@ -16,6 +16,7 @@ from tests.unit.streams.harness import CaseRun, approve_all, report, submit
 from tests.unit.streams.test_machine import withdrawal
 from tests.unit.streams.test_ratings import rating_request
 from topology.events import (
+    ApplicationRefused,
     CaseTimerFired,
     EvaluationRequested,
     ItemStatus,
@@ -26,6 +27,7 @@ from topology.events import (
     derive_event_id,
 )
 from topology.samples import Flaws
+from topology.sealing import APPLICATION, OUTPUTS, Sealer, seal_group
 
 pytestmark = pytest.mark.unit
 
@@ -109,3 +111,17 @@ def test_an_answer_may_carry_as_many_materials_as_the_bound_and_no_more():
     with pytest.raises(InvalidInputError, match=f"materials: {MAX_MATERIALS + 1} given, "
                                                 f"at most {MAX_MATERIALS}"):  # fmt: skip
         run.send(materials(run, MAX_MATERIALS + 1))
+
+
+def test_an_application_with_a_sealed_group_of_another_kind_is_refused_naming_it():
+    run = submit("newborn_birth")
+    app = run.application
+    assert app is not None
+    portal = Sealer(run.policy.sealer.keys, "portal")
+    odd = seal_group(portal, {"x": "1"}, "streams", "case-odd", APPLICATION, OUTPUTS)
+    other = CaseRun(policy=run.policy)
+    other.send(app.model_copy(update={"case_id": "case-odd", "sealed": {OUTPUTS: odd}}))
+    (refused,) = other.of(ApplicationRefused)
+    assert [(p.field, p.code, p.expected) for p in refused.problems] == [
+        ("sealed.outputs", "UNKNOWN_SEALED_GROUP", "sealed.applicant and sealed.form only")
+    ]
