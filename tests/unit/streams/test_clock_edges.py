@@ -18,6 +18,7 @@ from topology.events import (
     DeadlineReached,
     DeadlineScope,
     Event,
+    MaterialRef,
 )
 from topology.samples import Flaws
 from topology.workdays import WorkCalendar
@@ -79,24 +80,21 @@ def test_the_time_the_applicant_was_asked_pushes_every_mark():
     assert DeadlineLevel.OVERDUE not in {
         d.level for d in deadlines(run.emitted, DeadlineScope.BUNDLE)
     }
-    (again,) = run.open_tasks()
-    item_due = FAST.marks(again.occurred_at, run.state.plan[again.item_code].time_limit_days,
-                          paused).due_at  # fmt: skip
-    assert item_due > again.deadline, "the item's clock is pushed by the pause too"
     overdue = [d for d in deadlines(run.tick(INSTANT), DeadlineScope.BUNDLE)
                if d.level == DeadlineLevel.OVERDUE]  # fmt: skip
     assert [d.due_at for d in overdue] == [due]
 
 
-def test_a_promise_due_today_is_not_yet_broken_and_every_promise_is_checked():
-    promised = ("premises_proof", "lease_contract")
-    run = submit("enterprise_opening", Flaws(promised_materials=promised, promise_days=1))
-    assert set(run.state.commitments) <= set(promised)
+def test_a_promise_due_today_is_not_yet_broken():
+    run = submit("enterprise_opening", Flaws(promised_materials=("premises_proof",),
+                                             promise_days=1))  # fmt: skip
+    promise = run.state.commitments["premises_proof"]
     run.tick(timedelta(days=1))
+    assert run.policy.calendar.today(run.now) == promise.due_date
     assert run.of(CommitmentOverdue) == [], "the promised day is not over"
     run.tick(timedelta(days=1))
-    assert {c.material_code for c in run.of(CommitmentOverdue)} == set(run.state.commitments)
-    assert all(c.overdue for c in run.state.commitments.values())
+    assert [c.material_code for c in run.of(CommitmentOverdue)] == ["premises_proof"]
+    assert promise.overdue
 
 
 def test_the_timer_wakes_a_case_for_what_can_change_it_next():
@@ -120,3 +118,27 @@ def test_an_erasing_tick_changes_the_case():
     run.tick(timedelta(days=2))
     assert run.changed
     assert run.state.erased_at is not None
+
+
+def test_a_case_waiting_for_the_applicant_wakes_for_nothing():
+    run = submit("enterprise_opening")
+    (task,) = run.open_tasks()
+    run.send(supplement(task, "enterprise_name"))
+    run.tick(run.policy.supplement_window)
+    state = run.state
+    assert state is not None
+    assert state.paused_since is not None
+    assert next_wakeup(state, Step(run.now, run.policy)) is None
+
+
+def test_a_kept_promise_is_no_longer_looked_at():
+    run = submit("enterprise_opening", Flaws(promised_materials=("premises_proof",)))
+    proof = MaterialRef(material_code="premises_proof", uri="store://p", sha256="f" * 64,
+                        version=1)  # fmt: skip
+    run.send(answer(run, materials=(proof,)))
+    state = run.state
+    assert state is not None
+    assert state.commitments["premises_proof"].fulfilled
+    wake = next_wakeup(state, Step(run.now, run.policy))
+    assert wake is not None
+    assert wake > run.now + timedelta(hours=1), "only the deadlines are left"
