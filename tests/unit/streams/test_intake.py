@@ -173,3 +173,13 @@ def test_a_malformed_value_is_told_with_the_form_its_kind_expects():
     assert (capital.code, capital.expected) == (
         "INVALID_FIELD", "a non-negative decimal amount, e.g. 1200.50"
     )  # fmt: skip
+
+
+def test_a_missing_field_is_named_with_its_code_beside_the_other_problems():
+    app = application("newborn_birth", Flaws(missing_fields=("newborn_name",)),
+                      catalogue_version="0.1")  # fmt: skip
+    nameless = app.applicant.model_copy(update={"name": ""})
+    found = named(app.model_copy(update={"applicant": nameless}))
+    assert found[:2] == [("catalogue_version", "UNKNOWN_CATALOGUE_VERSION"),
+                         ("applicant.name", "MISSING_NAME")]  # fmt: skip
+    assert ("form.newborn_name", "MISSING_FIELD") in found
