@@ -66,12 +66,18 @@ def components(options: BenchOptions) -> list[Component]:
     return bus_components(streams_workers=options.streams_workers, launch=profiled)
 
 
+def run_settings(settings: Settings, run: str) -> Settings:
+    """A run's own bus: its topic prefix, and a free web port if a demo or `onething up`
+    serves on the usual one."""
+    web_port = settings.streams_web_port
+    if not port_is_free(web_port):
+        web_port = free_port()
+    return settings.model_copy(update={"topic_prefix": run, "streams_web_port": web_port})
+
+
 async def run_bench(settings: Settings, options: BenchOptions, console: Console) -> dict[str, Any]:
     run = f"bench{uuid.uuid4().hex[:6]}"
-    web_port = settings.streams_web_port
-    if not port_is_free(web_port):  # a demo or `onething up` may be serving there
-        web_port = free_port()
-    settings = settings.model_copy(update={"topic_prefix": run, "streams_web_port": web_port})
+    settings = run_settings(settings, run)
     with Progress(console=console) as progress:
         work = national_mix(options.cases, run, sealer_for(settings, "portal"), progress=progress)
     say = Phases(console)

@@ -21,10 +21,9 @@ from rich.progress import Progress
 
 from deploy.applicant import bus_producer
 from deploy.bench.kafka_facts import OffsetsProbe, group_lag
-from deploy.bench.run import Phases, cleanup_run
+from deploy.bench.run import Phases, cleanup_run, run_settings
 from deploy.bench.workload import Submission, national_mix
 from deploy.broker import Broker
-from deploy.broker.probe import free_port, port_is_free
 from deploy.chaos.faults import Injector
 from deploy.chaos.poison import PoisonMaker, poisoned_topics
 from deploy.chaos.schedule import Targets, fault_schedule
@@ -65,10 +64,7 @@ class ChaosOptions:
 
 async def run_chaos(settings: Settings, options: ChaosOptions, console: Console) -> dict[str, Any]:
     run = f"chaos{uuid.uuid4().hex[:6]}"
-    web_port = settings.streams_web_port
-    if not port_is_free(web_port):
-        web_port = free_port()
-    settings = settings.model_copy(update={"topic_prefix": run, "streams_web_port": web_port})
+    settings = run_settings(settings, run)
     say = Phases(console)
     say("generating the applications")
     work = national_mix(options.cases, run, sealer_for(settings, "portal"))
