@@ -11,3 +11,6 @@ class BrokerError(RuntimeError):
         self.fix = fix
         self.detail = detail
         super().__init__(f"{cause}. Fix: {fix}")
+        if detail:
+            # A traceback (a test's setup, a helper's crash) then shows what the tool printed.
+            self.add_note(detail)

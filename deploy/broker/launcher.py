@@ -11,7 +11,7 @@ import signal
 import subprocess
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -42,6 +42,19 @@ class NodeStatus:
     pid: int | None
     bootstrap: str
     answers: bool
+
+
+def new_cluster_id(draw: Callable[[], bytes] = lambda: uuid.uuid4().bytes) -> str:
+    """A KRaft cluster id: 16 random bytes in URL-safe base64 that does not start with "-".
+
+    Kafka's own Uuid.randomUuid draws again for a leading "-", because a tool given
+    `-t -abc` reads the id as an option; a stored id from before is still passed safely
+    as `--cluster-id=...`.
+    """
+    while True:
+        cluster_id = base64.urlsafe_b64encode(draw()).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 @dataclass(frozen=True)
@@ -186,7 +199,7 @@ class Broker:
         path = self.layout.home / "cluster-id"
         if path.exists():
             return path.read_text(encoding="utf-8").strip()
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        cluster_id = new_cluster_id()
         self.layout.home.mkdir(parents=True, exist_ok=True)
         path.write_text(cluster_id, encoding="utf-8")
         return cluster_id
@@ -286,7 +299,7 @@ class Broker:
         node = self.layout.node(node_id)
         if node.formatted:
             return
-        cmd = self._java(node, "kafka.tools.StorageTool", "format", "-t", cluster_id,
+        cmd = self._java(node, "kafka.tools.StorageTool", "format", f"--cluster-id={cluster_id}",
                          "-c", str(node.config))  # fmt: skip
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if done.returncode != 0:

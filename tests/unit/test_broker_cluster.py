@@ -3,11 +3,13 @@ quorum, and replication as the cluster size allows."""
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
 
 from deploy.broker.config import cluster_ports, server_properties
+from deploy.broker.launcher import new_cluster_id
 from deploy.broker.layout import BrokerLayout
 from deploy.topics_admin import LiveTopic, plan
 from topology.topics import Topics, replication_for
@@ -68,3 +70,12 @@ def test_a_topic_with_other_replication_is_reported_not_silently_kept() -> None:
     assert [change.action for change in changes] == ["impossible"]
     assert "1 replica(s), declared 3" in changes[0].detail
     assert plan([spec], {spec.name: LiveTopic(spec.partitions, dict(spec.config), 3)}) == []
+
+
+def test_a_cluster_id_never_starts_with_a_dash() -> None:
+    # 0xF8 encodes to "-" as the first base64url character; the storage tool then
+    # reads "-t -..." as an option and formatting fails on a fresh machine.
+    draws = iter([b"\xf8" + bytes(15), b"\x01" + bytes(15)])
+    cluster_id = new_cluster_id(lambda: next(draws))
+    assert cluster_id == base64.urlsafe_b64encode(b"\x01" + bytes(15)).decode().rstrip("=")
+    assert len(cluster_id) == 22
