@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaProducer
 
+from deploy.delivery import ConfirmedSender, Outgoing
 from topology.catalog import load_catalog
 from topology.codec import cloudevent_headers, default_codec
 from topology.events import (
@@ -39,6 +40,7 @@ class ApplicantPortal:
         self.topics, self.sealer = topics, sealer
         self.codec = default_codec()
         self.producer = bus_producer(access, linger_ms)
+        self.sender = ConfirmedSender(self.producer)
 
     async def start(self) -> None:
         await self.producer.start()
@@ -47,14 +49,15 @@ class ApplicantPortal:
         await self.producer.stop()
 
     async def send(self, topic: str, event: Event) -> None:
-        """Queue one event; ``flush()`` waits until everything queued is acknowledged."""
-        await self.producer.send(
-            topic, self.codec.encode(event), key=event.case_id.encode(),
-            headers=cloudevent_headers(event, source=f"/{self.topics.prefix}/portal"),
-        )  # fmt: skip
+        """Queue one event; ``flush()`` waits until everything queued is acknowledged, sending
+        again what failed."""
+        await self.sender.send(Outgoing(
+            topic, self.codec.encode(event), event.case_id.encode(),
+            tuple(cloudevent_headers(event, source=f"/{self.topics.prefix}/portal")),
+        ))  # fmt: skip
 
     async def flush(self) -> None:
-        await self.producer.flush()
+        await self.sender.flush()
 
     async def submit(self, application: ApplicationSubmitted) -> None:
         catalog = load_catalog(application.region)

@@ -68,6 +68,9 @@ def _print(report: dict[str, Any]) -> None:
         ("cases submitted / terminal / lost",
          f"{cases['submitted']} / {cases['terminal']} / {cases['lost']}"),
         ("by terminal state", ", ".join(f"{k} {v}" for k, v in cases["by_state"].items())),
+        ("applications the portal sent again", cases["resent_by_portal"]),
+        *(("  lost", f"{lost['case_id']} {lost['phase']} {' '.join(lost['open_items'])}")
+          for lost in cases["lost_cases"]),
         ("duplicates", ", ".join(f"{k} {v}" for k, v in report["duplicates"].items())),
         ("amplification (records per fact)",
          ", ".join(f"{k} {v}" for k, v in report["amplification"].items() if v != 1.0)

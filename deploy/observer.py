@@ -41,6 +41,18 @@ class CaseSeen:
     def first(self, kind: type[Event]) -> float | None:
         return next((at for at, event in self.events if isinstance(event, kind)), None)
 
+    def open_items(self) -> list[str]:
+        """Each item dispatched and not yet answered finally, as ``item@department:status``
+        (its latest report, or ``dispatched``): where a case that never finished stands."""
+        latest: dict[str, str] = {}
+        for _, event in self.events:
+            if isinstance(event, ItemTaskDispatched):
+                latest[event.item_code] = f"{event.department}:dispatched#{event.attempt}"
+            elif isinstance(event, ItemStatusReported):
+                latest[event.item_code] = f"{event.department}:{event.status.value.lower()}"
+        return [f"{item}@{where}" for item, where in sorted(latest.items())
+                if not where.endswith((":approved", ":rejected"))]  # fmt: skip
+
 
 @dataclass
 class Observation:

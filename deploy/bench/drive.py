@@ -11,6 +11,7 @@ from rich.progress import Progress
 
 from deploy.bench.meter import Meter, now_ms
 from deploy.bench.workload import Submission
+from deploy.delivery import ConfirmedSender, Outgoing
 
 
 class StallWatch:
@@ -33,6 +34,7 @@ async def drive(
     """``rate`` cases/s, or None: keep at most ``window`` cases open at once. False if it
     stopped early: with ``window`` cases open, none finished for ``stall_s``."""
     task = progress.add_task("submitting", total=len(work))
+    sender = ConfirmedSender(producer)
     began, watch = time.monotonic(), StallWatch(stall_s)
     for n, item in enumerate(work):
         if rate is not None:
@@ -45,10 +47,10 @@ async def drive(
                     return False  # what was sent is flushed when the caller stops the producer
                 await asyncio.sleep(0.005)
         meter.cases[item.case_id].submitted_ms = now_ms()
-        await producer.send(topic, item.value, key=item.case_id.encode(), headers=item.headers)
+        await sender.send(Outgoing(topic, item.value, item.case_id.encode(), tuple(item.headers)))
         if n % 200 == 0:
             progress.update(task, completed=n)
-    await producer.flush()
+    await sender.flush()
     progress.update(task, completed=len(work))
     return True
 

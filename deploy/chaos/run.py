@@ -28,6 +28,7 @@ from deploy.chaos.faults import Injector
 from deploy.chaos.poison import PoisonMaker, poisoned_topics
 from deploy.chaos.schedule import Targets, fault_schedule
 from deploy.chaos.storm import FaultOutcome, storm
+from deploy.delivery import ConfirmedSender, Outgoing
 from deploy.dlq_admin import DeadLetter
 from deploy.observer import Observation, Observer
 from deploy.security_mode import security_label
@@ -43,6 +44,7 @@ from topology.topics import Topics, dlq_of
 RECOVERY_TARGET_S = 30.0
 RESTART_TIMEOUT_S = 240.0
 _FAULT_SPAN_S = 30.0
+_LOST_LISTED = 20
 """About how long one fault takes, calm, down time and restart together: the default rate
 spreads the load over the whole storm."""
 
@@ -115,6 +117,7 @@ async def run_chaos(settings: Settings, options: ChaosOptions, console: Console)
     await cleanup_run(kafka_access(settings, "admin"), run)
     report = _report(options, rate, ids, observer.seen, outcomes, crashed, end)
     report["failed_restarts"] = injector.failed_restarts
+    report["cases"]["resent_by_portal"] = sent.resent
     if options.poison:
         report["poison"] = poison
         report["passed"] = report["passed"] and not poison["missing"] and not crashed
@@ -132,6 +135,7 @@ def _served(catalog: Catalog) -> set[str]:
 
 class _Sent:
     count = 0
+    resent = 0
 
 
 async def _submit(
@@ -139,6 +143,7 @@ async def _submit(
 ) -> None:
     """The portal files ``work`` at ``rate`` per second, whatever is down."""
     producer = bus_producer(kafka_access(settings, "portal"), settings.producer_linger_ms)
+    sender = ConfirmedSender(producer)
     await producer.start()
     try:
         began = time.monotonic()
@@ -146,11 +151,12 @@ async def _submit(
             delay = began + n / rate - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-            await producer.send(topics.applications, item.value, key=item.case_id.encode(),
-                                headers=item.headers)  # fmt: skip
+            await sender.send(Outgoing(topics.applications, item.value, item.case_id.encode(),
+                                       tuple(item.headers)))  # fmt: skip
             sent.count = n + 1
-        await producer.flush()
+        await sender.flush()
     finally:
+        sent.resent = sender.resent
         await producer.stop()
 
 
@@ -276,12 +282,16 @@ def _report(
     terminal = sum(1 for case_id in ids if seen.finished([case_id]))
     duplicates = seen.audit.duplicates(set(ids))
     lost = len(ids) - terminal
+    unfinished = [case_id for case_id in ids if not seen.finished([case_id])]
     recoveries = [o.recovery_s for o in outcomes if o.recovery_s is not None and not o.idle]
     return {
         "options": {"cases": options.cases, "faults": options.faults, "seed": options.seed,
                     "rate": round(rate, 2), "streams_workers": options.streams_workers},
         "cases": {"submitted": len(ids), "terminal": terminal, "lost": lost,
-                  "by_state": dict(sorted(phases.items()))},
+                  "by_state": dict(sorted(phases.items())),
+                  "lost_cases": [{"case_id": case_id, "phase": seen.cases[case_id].phase,
+                                  "open_items": seen.cases[case_id].open_items()}
+                                 for case_id in unfinished[:_LOST_LISTED]]},
         "duplicates": duplicates,
         "amplification": seen.audit.amplification(),
         "faults": [{"kind": o.fault.kind, "action": o.fault.action, "target": o.fault.target,
