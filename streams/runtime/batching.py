@@ -63,6 +63,11 @@ class LoadFollowingBatches:
                 await handle(batch)
                 for event in batch:
                     await self.stream.ack(event)
+        except _StreamEndedError:
+            # Faust ends a stream only when it stops it (the worker shuts down); what was
+            # pulled and not handled is unacknowledged and is read again by the next owner.
+            if not _stopping(self.stream):
+                raise RuntimeError("the stream ended while the worker was running") from None
         finally:
             puller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -108,4 +113,14 @@ async def _first(event: asyncio.Event, puller: asyncio.Task[None], timeout_s: fl
         waiter.cancel()
     if puller.done():
         puller.result()  # raises what stopped the stream
-        raise RuntimeError("the stream ended")
+        raise _StreamEndedError
+
+
+def _stopping(stream: Any) -> bool:
+    """Whether the stream or its app is shutting down (the app stops before its streams)."""
+    app = getattr(stream, "app", None)
+    return bool(getattr(stream, "should_stop", False) or getattr(app, "should_stop", False))
+
+
+class _StreamEndedError(Exception):
+    """The stream's iterator finished."""

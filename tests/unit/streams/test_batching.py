@@ -3,6 +3,7 @@ queued messages are taken together, a busy agent's wait grows to its maximum."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 
 from streams.issuance.service import IssuanceService
-from streams.runtime.batching import Linger
+from streams.runtime.batching import Linger, LoadFollowingBatches
 from streams.runtime.worker import build_issuance
 from tests.unit.streams.feed import offline_producer
 from topology.records import ConsumedRecord
@@ -90,3 +91,43 @@ async def test_a_batch_never_holds_more_than_batch_max(tmp_path: Any, monkeypatc
         await processor.wait_handled(35, within_s=30.0)
     assert sum(sizes) == 35
     assert max(sizes) == 10, sizes
+
+
+class _EndingStream:
+    """A stream whose iterator ends after ``events``, as Faust's does when it stops it."""
+
+    def __init__(self, events: list[int], stopping: bool) -> None:
+        self.events_left, self.should_stop = events, False
+        self.app = type("App", (), {"should_stop": stopping})()
+        self.enable_acks = True
+        self.acked: list[int] = []
+        self.channel = type("Channel", (), {"queue": asyncio.Queue()})()
+
+    async def events(self) -> AsyncIterator[int]:
+        for event in self.events_left:
+            yield event
+
+    async def ack(self, event: int) -> None:
+        self.acked.append(event)
+
+
+async def test_a_stream_stopped_by_faust_ends_the_batches_quietly() -> None:
+    stream = _EndingStream([1, 2, 3], stopping=True)
+    handled: list[int] = []
+
+    async def handle(batch: Sequence[Any]) -> None:
+        handled.extend(batch)
+
+    await LoadFollowingBatches(stream, batch_max=10, linger=Linger(0.0)).run(handle)
+    # What was pulled and not handled stays unacknowledged, for the partition's next owner.
+    assert stream.acked == handled
+
+
+async def test_a_stream_that_ends_while_running_is_a_crash() -> None:
+    stream = _EndingStream([1], stopping=False)
+
+    async def handle(batch: Sequence[Any]) -> None:
+        return None
+
+    with pytest.raises(RuntimeError, match="ended while the worker was running"):
+        await LoadFollowingBatches(stream, batch_max=10, linger=Linger(0.0)).run(handle)
