@@ -72,6 +72,8 @@ def _print(report: dict[str, Any]) -> None:
         *(("  lost", f"{lost['case_id']} {lost['phase']} {' '.join(lost['open_items'])}")
           for lost in cases["lost_cases"]),
         ("duplicates", ", ".join(f"{k} {v}" for k, v in report["duplicates"].items())),
+        *(("  second certificate", f"{d['case_id']} {d['certificate_type']}: "
+           + "; ".join(d["signed"])) for d in report["second_certificates"]),
         ("amplification (records per fact)",
          ", ".join(f"{k} {v}" for k, v in report["amplification"].items() if v != 1.0)
          or "1.0 everywhere"),

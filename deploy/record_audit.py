@@ -19,6 +19,9 @@ class RecordAudit:
         default_factory=lambda: defaultdict(set)
     )
     """(case, certificate type) -> each distinct signature seen for it."""
+    signed_at: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    """(case, certificate type) -> the issue time of each distinct signature: what differs
+    between two certificates for one pair, when there are two."""
     completions: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     """case -> the event id of each BundleCompleted record for it."""
     revoked: set[str] = field(default_factory=set)
@@ -33,6 +36,9 @@ class RecordAudit:
         self.facts[kind].add(event.event_id)
         if isinstance(event, CertificateIssued):
             self.signatures[(event.case_id, event.certificate_type)].add(event.signature)
+            self.signed_at[(event.case_id, event.certificate_type)].add(
+                f"{event.issued_at.isoformat()} key {event.key_id}"
+            )
             if event.certificate_number in self.revoked:
                 self.reissued += 1
         elif isinstance(event, CertificateRevoked):
@@ -57,6 +63,16 @@ class RecordAudit:
             ),
             "reissue_after_revocation": self.reissued,
         }  # fmt: skip
+
+    def second_certificates(self, cases: set[str] | None = None) -> list[dict[str, object]]:
+        """Each (case, type) with more than one distinct signature, with the issue time and
+        key of each signature (two of one time and key differ in what was signed on)."""
+        return [
+            {"case_id": case_id, "certificate_type": kind,
+             "signatures": len(signed), "signed": sorted(self.signed_at[(case_id, kind)])}
+            for (case_id, kind), signed in sorted(self.signatures.items())
+            if len(signed) > 1 and (cases is None or case_id in cases)
+        ]  # fmt: skip
 
     def amplification(self) -> dict[str, float]:
         """Records per distinct fact (event id), per event type: 1.0 when nothing was sent

@@ -293,6 +293,7 @@ def _report(
                                   "open_items": seen.cases[case_id].open_items()}
                                  for case_id in unfinished[:_LOST_LISTED]]},
         "duplicates": duplicates,
+        "second_certificates": seen.audit.second_certificates(set(ids))[:_LOST_LISTED],
         "amplification": seen.audit.amplification(),
         "faults": [{"kind": o.fault.kind, "action": o.fault.action, "target": o.fault.target,
                     "at_s": o.at_s, "down_s": o.fault.down_s, "recovery_s": o.recovery_s,

@@ -2,7 +2,10 @@
 
 Every output is deterministic: the certificate number, the event id, the issue time (the
 completion's) and the Ed25519 signature. A redelivered completion therefore yields either
-nothing (the ledger has it) or the very same certificate again, never a second one.
+nothing (the ledger has it) or the very same certificate again, never a second one. A case
+completed again later (its worker died between publishing the completion and storing the
+state) carries a later time under the same event id; the ledger keeps each signed record,
+and what is re-sent is that record, not a new signature over the later time.
 """
 
 from __future__ import annotations
@@ -57,11 +60,34 @@ def issue(
             continue
         item_code, _ = certificate_outputs().get((done.bundle_code, certificate_type), (None, ""))
         event = _sign(done, certificate_type, item_code, key, opener)
-        ledger.issued[certificate_type] = IssuedCertificate(
-            number=event.certificate_number, item_code=item_code, event_id=event.event_id
-        )
+        ledger.issued[certificate_type] = kept(event)
         issued.append(event)
     return issued
+
+
+def kept(event: CertificateIssued) -> IssuedCertificate:
+    """What the ledger keeps of a certificate it issued."""
+    return IssuedCertificate(
+        number=event.certificate_number, item_code=event.item_code, event_id=event.event_id,
+        issued_at=event.issued_at, holder_ref=event.holder_ref, key_id=event.key_id,
+        signature_hex=event.signature.hex(), payload_digest=event.payload_digest,
+        basis_digest=event.basis_digest,
+    )  # fmt: skip
+
+
+def as_issued(
+    case_id: str, certificate_type: str, stored: IssuedCertificate, issued_at: datetime
+) -> CertificateIssued:
+    """The certificate the ledger kept (``issued_at`` is its stored time), as the record
+    first sent: the same bytes signed."""
+    return CertificateIssued(
+        event_id=stored.event_id, case_id=case_id, occurred_at=issued_at,
+        certificate_type=certificate_type, certificate_number=stored.number,
+        holder_ref=stored.holder_ref, issued_at=issued_at,
+        signature=bytes.fromhex(stored.signature_hex), key_id=stored.key_id,
+        payload_digest=stored.payload_digest, item_code=stored.item_code,
+        basis_digest=stored.basis_digest,
+    )  # fmt: skip
 
 
 def result_outputs(result: ItemResult, case_id: str, opener: Sealer | None) -> dict[str, str]:

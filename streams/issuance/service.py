@@ -6,7 +6,7 @@ import faust
 
 from streams.case.policy import Clock, wall_clock
 from streams.case.state import remember_input
-from streams.issuance.issuer import issue, revoke
+from streams.issuance.issuer import as_issued, issue, revoke
 from streams.issuance.ledger import CaseCertificates
 from streams.issuance.signing import IssuerKey
 from streams.runtime.batched_table import BatchedTable
@@ -72,6 +72,17 @@ class IssuanceService(EventAgent):
         per duplicate it sees."""
         if not isinstance(event, BundleCompleted) or not self.reannounced.first(event.case_id):
             return []
-        revoked = {c.number for c in ledger.issued.values() if c.revoked}
-        again = issue(event, CaseCertificates(), self.key, self.sealer)
-        return [c for c in again if c.certificate_number not in revoked]
+        again: list[Event] = []
+        legacy = CaseCertificates()
+        for certificate_type, stored in ledger.issued.items():
+            if stored.revoked:
+                continue
+            if stored.issued_at is None:
+                legacy.issued[certificate_type] = stored
+            else:
+                again.append(as_issued(event.case_id, certificate_type, stored, stored.issued_at))
+        if legacy.issued:  # entries written before the signed record was kept: sign again
+            unsigned = [t for t in event.certificate_types if t in legacy.issued]
+            again += issue(event.model_copy(update={"certificate_types": tuple(unsigned)}),
+                           CaseCertificates(), self.key, self.sealer)  # fmt: skip
+        return again

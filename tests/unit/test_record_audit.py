@@ -58,3 +58,15 @@ def test_second_completion_certificate_without_completion_and_reissue_after_revo
     assert audit.duplicates() == {"second_certificate": 0, "second_completion": 1,
                                   "certificate_without_completion": 1,
                                   "reissue_after_revocation": 1}  # fmt: skip
+
+
+def test_a_second_certificate_is_listed_with_the_time_each_was_signed_for() -> None:
+    audit = RecordAudit()
+    later = _certificate("c1", b"s2").model_copy(update={"issued_at": NOW.replace(hour=10)})
+    for event in (_completed("c1"), _certificate("c1", b"s1"), later, _certificate("c2", b"s")):
+        audit.observe(event)
+    assert audit.second_certificates() == [{
+        "case_id": "c1", "certificate_type": "birth_medical_certificate", "signatures": 2,
+        "signed": ["2026-12-03T09:00:00+00:00 key k1", "2026-12-03T10:00:00+00:00 key k1"],
+    }]  # fmt: skip
+    assert audit.second_certificates({"c2"}) == []

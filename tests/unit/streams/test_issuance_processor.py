@@ -245,3 +245,19 @@ async def test_redelivered_completions_re_send_the_certificates_once_per_assignm
     await put(agent, completed())
     assert len(issued(sent)) == 3 * len(types)
     assert set(signatures(sent).values()) == {1}
+
+
+async def test_a_case_completed_again_later_gets_back_the_certificates_first_signed(issuance):
+    """A case worker that crashed after publishing its completion but before storing its
+    state completes the case again, later: the same event id with a later time. What the
+    certificate service re-sends is what it signed first, byte for byte."""
+    _, agent, sent = issuance
+    await put(agent, completed())
+    first = {c.certificate_type: c for c in issued(sent)}
+    later = completed().model_copy(update={"occurred_at": NOW + timedelta(minutes=7)})
+    await put(agent, later)
+    again = issued(sent)[len(first):]
+    assert len(again) == len(first), "the certificates are re-sent once"
+    for certificate in again:
+        assert certificate == first[certificate.certificate_type]
+    assert set(signatures(sent).values()) == {1}
