@@ -16,6 +16,7 @@ from confluent_kafka.admin._acl import AclOperation as KafkaOperation
 from confluent_kafka.admin._resource import ResourcePatternType
 from confluent_kafka.admin._resource import ResourceType as KafkaResource
 
+from deploy.acl_propagation import acls_by_broker, agreed
 from deploy.acls_plan import AclChange, owned_by, plan
 from topology.acls import AclBinding, Operation, PatternType, Permission, ResourceType
 from topology.kafka_access import KafkaAccess
@@ -120,6 +121,7 @@ async def plan_and_apply_acls(
     if not dry_run and changes:
         await apply_changes(admin, changes)
         await _until_served(admin, changes)
+        await _until_every_broker_agrees(access)
     return changes
 
 
@@ -136,3 +138,13 @@ async def _until_served(admin: AdminClient, changes: Sequence[AclChange]) -> Non
             return
         await asyncio.sleep(0.1)
     raise AclAdminError(f"the broker did not serve the changed ACLs within {_TIMEOUT_S:.0f}s")
+
+
+async def _until_every_broker_agrees(access: KafkaAccess) -> None:
+    """On a cluster of several, until every broker has applied the same ACLs."""
+    deadline = asyncio.get_running_loop().time() + _TIMEOUT_S
+    while asyncio.get_running_loop().time() < deadline:
+        if agreed(await acls_by_broker(access)):
+            return
+        await asyncio.sleep(0.1)
+    raise AclAdminError(f"the brokers did not all serve the changed ACLs within {_TIMEOUT_S:.0f}s")
