@@ -171,12 +171,21 @@ class Broker:
         for node in stopped:
             processes[node] = self._launch(node)
             self.layout.node(node).pid_file.write_text(str(processes[node].pid), "utf-8")
-        if node_id is None:
-            # One node restarted into a running cluster finds the credentials in the
-            # metadata it replays; registering them again waits on a quorum still busy
-            # taking it back.
-            self._register_principals(began, processes)
-        self._wait_until_ready(began, processes, wanted)
+        try:
+            if node_id is None:
+                # One node restarted into a running cluster finds the credentials in the
+                # metadata it replays; registering them again waits on a quorum still busy
+                # taking it back.
+                self._register_principals(began, processes)
+            self._wait_until_ready(began, processes, wanted)
+        except BrokerError as error:
+            # A start that failed leaves nothing running: a JVM left behind would hold the
+            # ports and be taken for a broker by the next start.
+            for node in processes:
+                self.stop(node)
+            launched = ", ".join(map(str, processes))
+            raise BrokerError(error.cause, f"{error.fix} (node(s) {launched}, launched by this "
+                              "start, were stopped)", detail=error.detail) from error  # fmt: skip
         return StartReport(False, downloaded, time.monotonic() - began, self.bootstrap,
                            self.secured, created, self.size)  # fmt: skip
 

@@ -67,3 +67,28 @@ def test_missing_tool_says_how_to_install(monkeypatch):
         require_tool("java", "openjdk-17-jre-headless")
     assert "'java' was not found" in caught.value.cause
     assert "apt-get install -y openjdk-17-jre-headless" in caught.value.fix
+
+
+@pytest.mark.skipif(
+    bool(os.environ.get("ONETHING_KAFKA_BOOTSTRAP")), reason="an external broker is in use"
+)
+def test_a_start_that_times_out_leaves_no_jvm_running(own_broker):
+    hasty = Broker(own_broker.settings.model_copy(update={"broker_start_timeout": 0.5}))
+    with pytest.raises(BrokerError) as caught:
+        hasty.start()
+    assert "were stopped" in caught.value.fix
+    assert hasty.pid() is None
+    assert port_is_free(hasty.settings.broker_port)
+    assert not any(
+        b"kafka.Kafka" in p.read_bytes() and str(hasty.layout.home).encode() in p.read_bytes()
+        for p in Path("/proc").glob("[0-9]*/cmdline") if _readable(p)
+    ), "no JVM of this state dir is left"
+    assert not hasty.stop(), "nothing to stop"
+
+
+def _readable(path: Path) -> bool:
+    try:
+        path.read_bytes()
+    except OSError:
+        return False
+    return True
