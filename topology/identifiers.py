@@ -32,6 +32,8 @@ def citizen_id_problem(value: str) -> str | None:
     """Why ``value`` is not a valid resident ID number, or None when it is."""
     if len(value) != 18:
         return f"18 characters expected, got {len(value)}"
+    if value[:17].isdigit() and value[17] == "x":
+        return "the check character is an upper-case X"
     if not value[:17].isdigit() or value[17] not in "0123456789X":
         return "17 digits then a digit or X expected"
     try:

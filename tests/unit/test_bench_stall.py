@@ -54,8 +54,13 @@ class _Producer:
     def __init__(self) -> None:
         self.sent: list[bytes] = []
 
-    async def send(self, topic: str, value: bytes, key: bytes, headers: object) -> None:
+    async def send(
+        self, topic: str, value: bytes, key: bytes, headers: object
+    ) -> asyncio.Future[None]:
         self.sent.append(key)
+        acked: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        acked.set_result(None)  # the broker's acknowledgement, at once
+        return acked
 
     async def flush(self) -> None:
         return None

@@ -62,8 +62,10 @@ class Applicant(Record):
     kind: ApplicantKind = Field(description="Person or company.")
     # Empty when sealed (ApplicationSubmitted.sealed): intake checks the opened values.
     name: str = Field(max_length=200, description="Full name of the person or the company.")
+    # No pattern here: a mistyped number (17 digits, a lower-case x) must reach intake and be
+    # refused naming the field (一次告知), not fail decoding and end on a dead-letter topic.
     id_number: str = Field(
-        pattern=r"^([0-9A-Z]{18})?$",
+        max_length=64,
         description="公民身份号码 of a person or 统一社会信用代码 of a company (18 chars).",
     )
     phone: str | None = Field(default=None, description="Contact phone number, if given.")

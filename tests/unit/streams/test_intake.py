@@ -11,7 +11,9 @@ import pytest
 from streams.case.intake import Accepted, check_application
 from tests.unit.streams.harness import T0
 from topology.catalog import load_catalog
+from topology.codec import default_codec
 from topology.events import ApplicantKind, ApplicationSubmitted, Commitment, Problem
+from topology.identifiers import citizen_id_check_char
 from topology.samples import Flaws, sample_application
 
 pytestmark = pytest.mark.unit
@@ -100,6 +102,36 @@ def test_the_applicant_needs_a_name_and_a_valid_id_number():
     ]  # fmt: skip
     assert found[1].expected == "a valid 公民身份号码"
     assert found[1].message.startswith("公民身份号码: ")
+
+
+@pytest.mark.parametrize(("typed", "told"), [
+    (lambda valid: valid[:17], "18 characters expected, got 17"),
+    (lambda valid: valid[:17] + "x", "the check character is an upper-case X"),
+])  # fmt: skip
+def test_a_mistyped_id_number_survives_decoding_and_is_refused_naming_the_field(typed, told):
+    """Plausible typos reach intake through the Kafka path (no hidden model pattern sends
+    them to a dead-letter topic) and the applicant is told which field and what is wrong."""
+    app = application("newborn_birth")
+    valid = app.applicant.id_number
+    if typed(valid)[-1] == "x" and valid[-1] != "X":
+        valid = _with_x_check_character(valid)
+    mistyped = app.applicant.model_copy(update={"id_number": typed(valid)})
+    codec = default_codec()
+    decoded = codec.decode(codec.encode(app.model_copy(update={"applicant": mistyped})),
+                           topic="t", partition=0, offset=0)  # fmt: skip
+    assert isinstance(decoded, ApplicationSubmitted)
+    found = problems(decoded)
+    assert [(p.field, p.code) for p in found] == [("applicant.id_number", "INVALID_ID_NUMBER")]
+    assert found[0].message == f"公民身份号码: {told}"
+
+
+def _with_x_check_character(valid: str) -> str:
+    """A valid ID number of the same area and birth date whose check character is X."""
+    for serial in range(1000):
+        first17 = valid[:14] + f"{serial:03d}"
+        if citizen_id_check_char(first17) == "X":
+            return first17 + "X"
+    raise AssertionError("no serial gives the check character X")
 
 
 def test_a_company_id_number_is_checked_as_a_credit_code():
