@@ -135,7 +135,23 @@ def _items(app: ApplicationSubmitted, bundle: Bundle) -> tuple[list[Item], list[
             )
             for p in error.problems
         ]
-        return [], problems + found
+        return _still_checked(bundle, selected, app.situations), problems + found
+
+
+def _still_checked(
+    bundle: Bundle, selected: set[str] | None, situations: dict[str, str]
+) -> list[Item]:
+    """The items the form and materials are still checked against when the choice of items or
+    situations is invalid: the known items chosen (or every one) under the known answers, so
+    a mistyped item code does not hide the form's problems (一次告知)."""
+    codes = {item.code for item in bundle.items}
+    known = {code for code in selected or () if code in codes} or None
+    answered = {group: option for group, option in situations.items()
+                if (found := bundle.situation_group(group)) and found.option(option)}  # fmt: skip
+    try:
+        return bundle.applicable_items(known, answered)
+    except CatalogError:
+        return []
 
 
 def _form_problems(app: ApplicationSubmitted, catalog: Catalog, items: list[Item]) -> list[Problem]:

@@ -159,6 +159,15 @@ def test_an_unknown_item_is_an_invalid_selection_of_items():
     assert found[0].expected
 
 
+def test_an_unknown_item_does_not_hide_the_forms_problems():
+    app = application("enterprise_opening", item_codes=("no_such_item",))
+    missing = next(iter(app.form))
+    found = problems(app.model_copy(update={"form": {k: v for k, v in app.form.items()
+                                                     if k != missing}}))  # fmt: skip
+    assert [(p.field, p.code) for p in found] == [
+        ("item_codes", "INVALID_SELECTION"), (f"form.{missing}", "MISSING_FIELD")]
+
+
 def test_an_unknown_situation_is_an_invalid_selection_of_situations():
     found = problems(application("employee_retirement", situations={"no_such_group": "x"}))
     assert [(p.field, p.code) for p in found] == [("situations", "INVALID_SELECTION")]
