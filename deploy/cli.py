@@ -16,6 +16,7 @@ from deploy.catalog_cli import catalog_app
 from deploy.chaos_cli import chaos
 from deploy.demo_cli import register_demo
 from deploy.dlq_cli import dlq_app
+from deploy.gateway_cli import gateway
 from deploy.keys_cli import keys_app
 from deploy.principals_cli import principals_app
 from deploy.schemas_cli import schemas_app
@@ -43,6 +44,7 @@ register_streams(app)
 register_demo(app)
 app.command(name="bench")(bench)
 app.command(name="chaos")(chaos)
+app.command(name="gateway")(gateway)
 
 _err = Console(stderr=True)
 

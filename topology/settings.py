@@ -85,6 +85,9 @@ class Settings(BaseSettings):
         pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
         description="Prefix of every topic and consumer group of this bus.",
     )
+    gateway_port: int = Field(
+        default=8000, ge=1024, le=65535, description="The gateway's HTTP port (127.0.0.1)."
+    )
     streams_web_port: int = Field(
         default=6066, ge=1024, le=65535, description="Streams worker web port (case status)."
     )
