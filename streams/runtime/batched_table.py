@@ -9,6 +9,7 @@ import faust
 from pydantic import BaseModel
 
 from streams.runtime.app import TABLE_TYPES
+from streams.runtime.deliveries import deliveries_of
 
 S = TypeVar("S", bound=BaseModel)
 
@@ -82,9 +83,10 @@ class BatchedTable(Generic[S]):
         before it commits the batch's offsets)."""
         unsent, self.unsent = self.unsent, []
         topic = self.table.changelog_topic.get_topic_name()
+        deliveries = deliveries_of(self.app)
         for key, value in unsent:
-            await self.app.producer.send(topic, key, value, partition=None, timestamp=None,
-                                         headers=None)  # fmt: skip
+            deliveries.track(await self.app.producer.send(
+                topic, key, value, partition=None, timestamp=None, headers=None))  # fmt: skip
 
     def discard(self) -> None:
         """The batch failed: its states, mutated in place, may be in the cache too."""

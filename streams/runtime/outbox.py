@@ -7,6 +7,7 @@ from typing import Any
 
 import faust
 
+from streams.runtime.deliveries import deliveries_of
 from topology.codec import Codec, cloudevent_headers
 from topology.events import Event
 from topology.topics import Topics, dlq_of
@@ -17,6 +18,7 @@ class Outbox:
 
     def __init__(self, app: faust.App, topics: Topics, codec: Codec, source: str) -> None:
         self.app, self.topics, self.codec, self.source = app, topics, codec, source
+        self.deliveries = deliveries_of(app)
         self._channels: dict[str, Any] = {}
 
     def channel(self, name: str) -> Any:
@@ -37,8 +39,9 @@ class Outbox:
     async def send(self, topic: str, event: Event, key: str | None = None) -> None:
         """Hand the event to the app's producer, not through ``Topic.send``: nothing here waits
         on its per-send futures and callbacks, which cost CPU per event (PERFORMANCE.md).
-        Faust flushes this same producer before it commits offsets."""
-        await self.app.producer.send(
+        Faust flushes this same producer before it commits offsets; the future is kept and
+        read before the commit (``deliveries.py``)."""
+        sent = await self.app.producer.send(
             topic,
             (key or event.case_id).encode(),
             self.codec.encode(event),
@@ -46,6 +49,7 @@ class Outbox:
             timestamp=None,
             headers=cloudevent_headers(event, source=self.source),
         )
+        self.deliveries.track(sent)
 
     async def dead_letter(
         self, topic: str, key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]

@@ -1,4 +1,6 @@
-"""After a rebalance, a partition nobody has committed on is read again from its start.
+"""The bus's Faust consumer: after a rebalance, a partition nobody has committed on is read
+again from its start; and no offset is committed past a record that was not delivered
+(``deliveries.py``).
 
 Faust drops the messages a worker has fetched but not yet handed to its streams when the group
 rebalances, and counts on seeking every kept partition back to its committed offset afterwards
@@ -19,6 +21,8 @@ from typing import Any
 from aiokafka import TopicPartition
 from faust.transport.drivers import aiokafka as faust_aiokafka
 
+from streams.runtime.deliveries import DeliveryFailedError, deliveries_of
+
 
 class RewindingConsumer(faust_aiokafka.Consumer):
     """Faust's Kafka consumer, but uncommitted stream partitions go back to their start."""
@@ -30,6 +34,17 @@ class RewindingConsumer(faust_aiokafka.Consumer):
                  if (offset is None or offset <= 0) and tp.topic not in changelogs]  # fmt: skip
         if never:
             await self._thread.seek_to_beginning(*never)
+        return committed
+
+
+    async def _commit(self, offsets: Mapping[Any, int]) -> bool:
+        """Faust calls this right after flushing the producer: commit only if everything it
+        sent was acknowledged, else crash the worker so that another processes it again."""
+        failed = deliveries_of(self.app).failure()
+        if failed is not None:
+            await self.crash(DeliveryFailedError(f"a record was not delivered: {failed!r}"))
+            return False
+        committed: bool = await super()._commit(offsets)
         return committed
 
 
