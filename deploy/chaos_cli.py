@@ -69,7 +69,8 @@ def _print(report: dict[str, Any]) -> None:
          f"{cases['submitted']} / {cases['terminal']} / {cases['lost']}"),
         ("by terminal state", ", ".join(f"{k} {v}" for k, v in cases["by_state"].items())),
         ("applications the portal sent again", cases["resent_by_portal"]),
-        *(("  lost", f"{lost['case_id']} {lost['phase']} {' '.join(lost['open_items'])}")
+        *(("  lost", f"{lost['case_id']} {lost['phase']} {' '.join(lost['open_items'])}; "
+           f"seen {' '.join(lost['seen'])}; streams holds {lost.get('held_by_streams')}")
           for lost in cases["lost_cases"]),
         ("duplicates", ", ".join(f"{k} {v}" for k, v in report["duplicates"].items())),
         *(("  second certificate", f"{d['case_id']} {d['certificate_type']}: "

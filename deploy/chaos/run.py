@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
@@ -35,7 +36,7 @@ from deploy.security_mode import security_label
 from deploy.supervisor import Supervisor, bus_components
 from deploy.topics_cli import plan_and_apply
 from topology.catalog import Catalog, load_catalog
-from topology.events import BundleCompleted
+from topology.events import BundleCompleted, Event
 from topology.kafka_access import KafkaAccess, kafka_access
 from topology.sealing import sealer_for
 from topology.settings import Settings
@@ -112,10 +113,13 @@ async def run_chaos(settings: Settings, options: ChaosOptions, console: Console)
         poison = await _dead_lettered(settings, poison_sent, options.within_s, say)
         say("reading replication and consumer lag")
         end = await _end_state(kafka_access(settings, "admin"), run)
+        held = await _held_by_streams(settings, [c for c in ids if not observer.seen.finished([c])])
         await observer.stop()
     say("deleting the run's topics")
     await cleanup_run(kafka_access(settings, "admin"), run)
     report = _report(options, rate, ids, observer.seen, outcomes, crashed, end)
+    for lost in report["cases"]["lost_cases"]:
+        lost["held_by_streams"] = held.get(lost["case_id"])
     report["failed_restarts"] = injector.failed_restarts
     report["cases"]["resent_by_portal"] = sent.resent
     if options.poison:
@@ -254,6 +258,38 @@ async def _settle(
     return crashed
 
 
+def _seen(event: Event) -> str:
+    """One observed fact of a lost case, without personal data: its type and item."""
+    item = getattr(event, "item_code", None)
+    return type(event).__name__ + (f"({item})" if item else "")
+
+
+async def _held_by_streams(settings: Settings, case_ids: list[str]) -> dict[str, Any]:
+    """What the case agent holds for each lost case (its status view: phase, each item's
+    status and attempt, the last timeline entries), read before the bus stops."""
+    held: dict[str, Any] = {}
+    async with httpx.AsyncClient(timeout=5.0) as client:
+        for case_id in case_ids[:_LOST_LISTED]:
+            url = f"http://127.0.0.1:{settings.streams_web_port}/cases/{case_id}/"
+            try:
+                answer = await client.get(url)
+            except httpx.HTTPError as error:
+                held[case_id] = f"unreadable: {type(error).__name__}"
+                continue
+            if answer.status_code != 200:
+                held[case_id] = f"HTTP {answer.status_code}"
+                continue
+            view = answer.json()
+            items = view["items"].items()
+            held[case_id] = {
+                "phase": view["phase"],
+                "items": {code: f"{i['status']}#{i['attempt']}" for code, i in items},
+                "timeline": [f"{t.get('event')}:{t.get('item') or ''}"
+                             for t in view["timeline"][-8:]],
+            }  # fmt: skip
+    return held
+
+
 async def _end_state(access: KafkaAccess, run: str) -> dict[str, Any]:
     """Under-replicated partitions of the run's topics, and every group's lag."""
     admin = AIOKafkaAdminClient(**access.aiokafka())
@@ -290,7 +326,8 @@ def _report(
         "cases": {"submitted": len(ids), "terminal": terminal, "lost": lost,
                   "by_state": dict(sorted(phases.items())),
                   "lost_cases": [{"case_id": case_id, "phase": seen.cases[case_id].phase,
-                                  "open_items": seen.cases[case_id].open_items()}
+                                  "open_items": seen.cases[case_id].open_items(),
+                                  "seen": [_seen(e) for _, e in seen.cases[case_id].events]}
                                  for case_id in unfinished[:_LOST_LISTED]]},
         "duplicates": duplicates,
         "second_certificates": seen.audit.second_certificates(set(ids))[:_LOST_LISTED],
