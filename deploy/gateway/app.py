@@ -51,10 +51,12 @@ class Idempotency:
     answers: dict[tuple[str, str], Answered] = field(default_factory=dict)
 
 
-def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+def problem(
+    status: int, title: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
     body = {"type": f"https://onething.invalid/problems/{status}", "title": title,
             "status": status, "detail": detail, **extra}  # fmt: skip
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
 def _problems(found: list[Problem]) -> JSONResponse:
@@ -127,8 +129,10 @@ def create_app(publish: Publish, fetch_case: FetchCase, *, clock: Callable[[], d
         try:
             found = await fetch_case(case_id)
         except httpx.HTTPError as error:
+            why = (f"HTTP {error.response.status_code}" if isinstance(error, httpx.HTTPStatusError)
+                   else type(error).__name__)  # fmt: skip
             return problem(503, "Case status unavailable", f"the streams worker did not answer "
-                           f"({type(error).__name__}); try again shortly")  # fmt: skip
+                           f"({why}); try again shortly", headers={"Retry-After": "1"})  # fmt: skip
         if found is None:
             return problem(404, "No such case", f"no case {case_id} (yet: a case shows a moment "
                            "after its 202)")  # fmt: skip
