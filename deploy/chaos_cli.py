@@ -91,6 +91,8 @@ def _print(report: dict[str, Any]) -> None:
         ("under-replicated partitions at end", end["under_replicated_partitions"]),
         ("consumer lag at end", f"{sum(lag.values())} in {len(lag)} groups"),
         *_poison_rows(report.get("poison")),
+        *((("dead letters (no poison sent)", ", ".join(f"{k}: {v}" for k, v in
+            report["dead_letters"].items()) or "none"),) if "dead_letters" in report else ()),
         ("result", "passed" if report["passed"] else "FAILED"),
     ]  # fmt: skip
     for name, value in rows:

@@ -30,7 +30,7 @@ from deploy.chaos.poison import PoisonMaker, poisoned_topics
 from deploy.chaos.schedule import Targets, fault_schedule
 from deploy.chaos.storm import FaultOutcome, storm
 from deploy.delivery import ConfirmedSender, Outgoing
-from deploy.dlq_admin import DeadLetter
+from deploy.dlq_admin import DeadLetter, counts, dead_letter_topics, read_dead_letters
 from deploy.observer import Observation, Observer
 from deploy.security_mode import security_label
 from deploy.supervisor import Supervisor, bus_components
@@ -114,12 +114,16 @@ async def run_chaos(settings: Settings, options: ChaosOptions, console: Console)
         say("reading replication and consumer lag")
         end = await _end_state(kafka_access(settings, "admin"), run)
         held = await _held_by_streams(settings, [c for c in ids if not observer.seen.finished([c])])
+        admin = kafka_access(settings, "admin")
+        stray = {} if options.poison else await _stray_dead_letters(admin, run)
         await observer.stop()
     say("deleting the run's topics")
     await cleanup_run(kafka_access(settings, "admin"), run)
     report = _report(options, rate, ids, observer.seen, outcomes, crashed, end)
     for lost in report["cases"]["lost_cases"]:
         lost["held_by_streams"] = held.get(lost["case_id"])
+    if not options.poison:
+        report["dead_letters"] = stray
     report["failed_restarts"] = injector.failed_restarts
     report["cases"]["resent_by_portal"] = sent.resent
     if options.poison:
@@ -256,6 +260,13 @@ async def _settle(
             crashed += await injector.revive_crashed()
             await asyncio.sleep(0.5)
     return crashed
+
+
+async def _stray_dead_letters(access: KafkaAccess, run: str) -> dict[str, int]:
+    """Dead letters of a run without poison, per topic and reason: none is expected, and one
+    (an answer for a case its worker did not hold) says where a lost case went."""
+    letters = await read_dead_letters(access, await dead_letter_topics(access, run))
+    return {f"{topic} {reason}": n for (topic, reason), n in sorted(counts(letters).items())}
 
 
 def _seen(event: Event) -> str:

@@ -50,7 +50,7 @@ def test_a_fault_storm_on_three_brokers_loses_nothing_and_duplicates_nothing(
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["brokers"] == 3
     assert report["cases"]["submitted"] == CASES
-    assert report["cases"]["lost"] == 0, report["cases"]
+    assert report["cases"]["lost"] == 0, (report["cases"], report["dead_letters"])
     assert report["cases"]["terminal"] == CASES
     assert set(report["duplicates"].values()) == {0}, report["duplicates"]
     kinds = report["by_kind"]
