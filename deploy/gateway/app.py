@@ -7,9 +7,8 @@ is never lost; what the departments decide arrives later on the case.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -43,14 +42,6 @@ class Answered:
     body: dict[str, Any]
 
 
-@dataclass
-class Idempotency:
-    """Answers by (channel, key). Kept in memory: after a restart a retry still names the
-    same case (its id is derived from the key) and the bus answers it the same way."""
-
-    answers: dict[tuple[str, str], Answered] = field(default_factory=dict)
-
-
 def problem(
     status: int, title: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
 ) -> JSONResponse:
@@ -73,7 +64,9 @@ def create_app(publish: Publish, fetch_case: FetchCase, *, clock: Callable[[], d
     """The API, publishing through ``publish`` and reading cases through ``fetch_case``."""
     api = FastAPI(title="onething gateway", version="1",
                   description="Apply once for a bundle (一件事一次办), follow the case.")
-    seen = Idempotency()
+    # Answers by (channel, key), in memory: after a restart a retry still names the same
+    # case (its id is derived from the key) and the bus answers it the same way.
+    answered: dict[tuple[str, str], Answered] = {}
 
     @api.exception_handler(RequestValidationError)
     async def shape(_: Request, error: RequestValidationError) -> JSONResponse:
@@ -109,7 +102,7 @@ def create_app(publish: Publish, fetch_case: FetchCase, *, clock: Callable[[], d
     ) -> Any:  # fmt: skip
         channel = application.channel.value
         digest = body_digest(await request.body())
-        if idempotency_key is not None and (done := seen.answers.get((channel, idempotency_key))):
+        if idempotency_key is not None and (done := answered.get((channel, idempotency_key))):
             if done.digest != digest:
                 return problem(422, "Idempotency-Key reused", "this key was used for another "
                                "body; use a new key for a new application")  # fmt: skip
@@ -121,7 +114,7 @@ def create_app(publish: Publish, fetch_case: FetchCase, *, clock: Callable[[], d
         await publish(checked)
         body = {"case_id": case_id, "status": "submitted", "status_url": f"/cases/{case_id}"}
         if idempotency_key is not None:
-            seen.answers[(channel, idempotency_key)] = Answered(digest, 202, body)
+            answered[(channel, idempotency_key)] = Answered(digest, 202, body)
         return JSONResponse(body, status_code=202, headers={"Location": f"/cases/{case_id}"})
 
     @api.get("/cases/{case_id}")
@@ -149,7 +142,7 @@ def streams_case_reader(base_url: str, client: httpx.AsyncClient) -> FetchCase:
         if response.status_code == 404:
             return None
         response.raise_for_status()
-        found: dict[str, Any] = json.loads(response.content)
+        found: dict[str, Any] = response.json()
         return found
 
     return fetch
